@@ -1,0 +1,171 @@
+// Builds the Fastify application: security headers, sessions, validation, OpenAPI, every module's routes, the web app.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Config } from './config.ts';
+import type { Database } from './db/index.ts';
+import { modules } from './modules/index.ts';
+import { actorFromSession, SESSION_COOKIE } from './platform/auth.ts';
+import type { Ctx } from './platform/context.ts';
+import { AppError, fromPgError } from './platform/errors.ts';
+import type { Actor } from './platform/permissions.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+    ctx: Ctx;
+  }
+  interface FastifyContextConfig {
+    /** A route anyone may call without signing in. */
+    public?: boolean;
+  }
+  interface FastifyInstance {
+    kefu: { db: Database; config: Config };
+  }
+}
+
+export type KefuApp = FastifyInstance;
+const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+export async function buildApp(opts: { db: Database; config: Config; logger?: boolean | object }) {
+  const { db, config } = opts;
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    trustProxy: config.trustProxy,
+    bodyLimit: 2 * 1024 * 1024,
+    ajv: undefined,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('kefu', { db, config });
+  app.decorateRequest('actor', null);
+  app.decorateRequest('ctx', null as unknown as Ctx);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    strictTransportSecurity: false,
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1 } });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Kefu API', description: 'Kefu (客服) customer service system', version: '0.1.0' },
+      components: {
+        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } },
+      },
+      security: [{ session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.addHook('onRoute', (route) => {
+    // The OpenAPI document marks public routes so clients know which need a session.
+    if (route.config?.public && route.schema) (route.schema as any).security = [];
+  });
+
+  app.addHook('onRequest', async (req) => {
+    const token = req.cookies[SESSION_COOKIE];
+    req.actor = token ? await actorFromSession(db, token, config.sessionHours) : null;
+    req.ctx = { db, actor: req.actor, ip: req.ip, userAgent: req.headers['user-agent'] ?? null };
+    const url = req.url;
+    const isApi = url.startsWith('/api/');
+    const isPublicPath = url.startsWith('/api/docs') || url === '/api/openapi.json';
+    if (isApi && !isPublicPath && !req.routeOptions.config?.public && !req.actor && req.routeOptions.url) {
+      throw new AppError('UNAUTHENTICATED', 401, 'Sign in first');
+    }
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const fields: Record<string, string> = {};
+      for (const v of err.validation) {
+        const key =
+          v.instancePath.replace(/^\//, '').replace(/\//g, '.') ||
+          (v.params as any)?.issue?.path?.join('.') ||
+          err.validationContext ||
+          'body';
+        fields[key] ??= v.message ?? 'invalid';
+      }
+      return reply.status(400).send({
+        error: {
+          code: 'VALIDATION_FAILED',
+          message: `Invalid ${err.validationContext ?? 'input'}: ${Object.entries(fields)
+            .map(([k, m]) => `${k} ${m}`)
+            .join('; ')}`,
+          fields,
+        },
+      });
+    }
+    const appErr = err instanceof AppError ? err : fromPgError(err);
+    if (appErr) {
+      return reply.status(appErr.status).send({
+        error: { code: appErr.code, message: appErr.message, fields: appErr.fields, details: appErr.details },
+      });
+    }
+    if (err.statusCode && err.statusCode < 500) {
+      const code =
+        err.statusCode === 429
+          ? 'RATE_LIMITED'
+          : err.statusCode === 413
+            ? 'TOO_LARGE'
+            : (err.code ?? 'BAD_REQUEST');
+      return reply.status(err.statusCode).send({ error: { code, message: err.message } });
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply
+      .status(500)
+      .send({ error: { code: 'INTERNAL', message: 'Internal error; it has been logged' } });
+  });
+
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { public: true } }, async () =>
+    app.swagger(),
+  );
+
+  for (const mod of modules) await app.register(mod, { prefix: '/api' });
+
+  if (fs.existsSync(path.join(webDist, 'index.html'))) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: 'index.html' });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    if (
+      req.url.startsWith('/api/') ||
+      req.method !== 'GET' ||
+      !fs.existsSync(path.join(webDist, 'index.html'))
+    ) {
+      return reply
+        .status(404)
+        .send({
+          error: { code: 'ROUTE_NOT_FOUND', message: `No route ${req.method} ${req.url.split('?')[0]}` },
+        });
+    }
+    return reply.sendFile('index.html');
+  });
+
+  return app;
+}

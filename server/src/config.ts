@@ -1,0 +1,82 @@
+// Reads and validates the environment once, at start, so a bad value stops Kefu with a clear message.
+import path from 'node:path';
+import { z } from 'zod';
+
+const ZPort = z.coerce.number().int().min(0).max(65535);
+const ZBool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const ZEnv = z.object({
+  PORT: ZPort.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  KEFU_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SMTP_HOST: z.string().optional(),
+  SMTP_PORT: ZPort.default(25),
+  SMTP_SECURE: ZBool.default(false),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  SMTP_FROM: z.string().default('Kefu <kefu@localhost>'),
+  KEFU_PUBLIC_URL: z.string().url('must be a URL such as https://kefu.example.com').optional(),
+  KEFU_SESSION_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 90)
+    .default(12),
+  KEFU_LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(20),
+  KEFU_JOBS: ZBool.default(true),
+  KEFU_TRUST_PROXY: ZBool.default(false),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
+  smtp: { host?: string; port: number; secure: boolean; user?: string; password?: string; from: string };
+  publicUrl?: string;
+  sessionHours: number;
+  loginRateLimit: number;
+  jobs: boolean;
+  trustProxy: boolean;
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = ZEnv.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      (i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])])})`,
+    );
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.KEFU_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    logLevel: e.LOG_LEVEL,
+    smtp: {
+      host: e.SMTP_HOST,
+      port: e.SMTP_PORT,
+      secure: e.SMTP_SECURE,
+      user: e.SMTP_USER,
+      password: e.SMTP_PASSWORD,
+      from: e.SMTP_FROM,
+    },
+    publicUrl: e.KEFU_PUBLIC_URL,
+    sessionHours: e.KEFU_SESSION_HOURS,
+    loginRateLimit: e.KEFU_LOGIN_RATE_LIMIT,
+    jobs: e.KEFU_JOBS,
+    trustProxy: e.KEFU_TRUST_PROXY,
+  };
+}

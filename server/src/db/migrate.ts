@@ -1,0 +1,32 @@
+// Runs Kefu's migrations (timestamped files in ./migrations, never edited once landed) and the job queue's own.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Logger, runMigrations as runWorkerMigrations } from 'graphile-worker';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type pg from 'pg';
+import type { Database } from './index.ts';
+
+const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+class FolderProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const files = (await fs.readdir(dir)).filter((f) => /^\d{8}_\d{4}_[\w-]+\.ts$/.test(f)).sort();
+    const out: Record<string, Migration> = {};
+    for (const f of files) out[f.replace(/\.ts$/, '')] = await import(path.join(dir, f));
+    return out;
+  }
+}
+
+export async function migrate(db: Database, pool: pg.Pool): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new FolderProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? error}`);
+  }
+  await runWorkerMigrations({ pgPool: pool, logger: silentLogger });
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export const silentLogger = new Logger(() => () => {});

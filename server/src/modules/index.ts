@@ -1,0 +1,18 @@
+// Every module's routes, registered under /api, and every module's jobs.
+import type { FastifyPluginAsync } from 'fastify';
+import { auditRoutes } from './audit/routes.ts';
+import './auth/jobs.ts';
+import { authRoutes } from './auth/routes.ts';
+import { healthRoutes } from './health/routes.ts';
+import { orgRoutes } from './org/routes.ts';
+import { roleRoutes } from './roles/routes.ts';
+import { userRoutes } from './users/routes.ts';
+
+export const modules: FastifyPluginAsync[] = [
+  healthRoutes,
+  authRoutes,
+  orgRoutes,
+  userRoutes,
+  roleRoutes,
+  auditRoutes,
+] as FastifyPluginAsync[];

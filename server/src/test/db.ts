@@ -1,0 +1,54 @@
+// A fresh database per test file, copied from the migrated template.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { createDb, createPool, type Database } from '../db/index.ts';
+
+export type TestDb = { db: Database; pool: pg.Pool; url: string; close: () => Promise<void> };
+
+export async function createTestDb(): Promise<TestDb> {
+  const adminUrl = inject('pgAdminUrl');
+  const name = `kefu_t_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database "${name}" template "${inject('pgTemplate')}"`);
+  await admin.end();
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  const pool = createPool(url, 10);
+  const db = createDb(pool);
+  return {
+    db,
+    pool,
+    url,
+    close: async () => {
+      await db.destroy();
+      const a = new pg.Client({ connectionString: adminUrl });
+      await a.connect();
+      await a.query(`drop database if exists "${name}" with (force)`);
+      await a.end();
+    },
+  };
+}
+
+/** A second empty database on the same server (no migrations), e.g. a restore target. */
+export async function createEmptyDb(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const adminUrl = inject('pgAdminUrl');
+  const name = `kefu_t_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database "${name}"`);
+  await admin.end();
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const a = new pg.Client({ connectionString: adminUrl });
+      await a.connect();
+      await a.query(`drop database if exists "${name}" with (force)`);
+      await a.end();
+    },
+  };
+}
