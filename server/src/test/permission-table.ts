@@ -1,0 +1,36 @@
+// The permission table: every API route × every built-in role, allowed or denied. Each module keeps its rows in
+// `modules/<x>/permission-cases.ts` and they are gathered here; permissions.test.ts fails for any route that has
+// no row, so a new route cannot ship without saying who may call it.
+import type { TestApp } from './app.ts';
+
+export const BUILTIN_ROLE_USERS = {
+  admin: 'admin',
+  supervisor: 'supervisor',
+  agent: 'agent',
+  account_manager: 'manager',
+  branch_manager: 'branchmgr',
+  compliance: 'compliance',
+  department_staff: 'settlement',
+  readonly: 'viewer',
+} as const;
+export type RoleCode = keyof typeof BUILTIN_ROLE_USERS;
+
+export type RouteCase = {
+  /** HTTP method and the route exactly as registered, e.g. 'PATCH /api/users/:id'. */
+  route: string;
+  /** Roles that may call it; 'everyone' = any signed-in user; 'public' = no sign-in needed. */
+  allowed: RoleCode[] | 'everyone' | 'public';
+  /**
+   * Builds one concrete request against a fresh test app (create what it needs with t.db or t.call as admin).
+   * Return the URL with its path parameters filled in, and the body for writes. A write must be one that
+   * would succeed for an allowed role, so that a denied role's 403 proves the permission and not bad input.
+   */
+  request?: (t: TestApp) => Promise<{ url: string; body?: unknown }>;
+  /** Tables whose rows must be unchanged after a denied call (default: the audit log). */
+  tables?: string[];
+};
+
+export const cases: RouteCase[] = [];
+export function addCases(list: RouteCase[]) {
+  cases.push(...list);
+}
