@@ -1,5 +1,7 @@
 // The database as Kysely sees it. Each module declares its own tables and adds them here.
 import type { ColumnType, Generated } from 'kysely';
+import type { CalendarTables } from '../modules/calendar/tables.ts';
+import type { CustomerTables } from '../modules/customers/tables.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 export type Json = ColumnType<unknown, string | undefined, string>;
@@ -112,4 +114,4 @@ export interface FoundationTables {
   audit_log: AuditLogTable;
 }
 
-export interface DB extends FoundationTables {}
+export interface DB extends FoundationTables, CustomerTables, CalendarTables {}
