@@ -3,6 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { auditRoutes } from './audit/routes.ts';
 import './auth/jobs.ts';
 import { authRoutes } from './auth/routes.ts';
+import './calendar/demo.ts';
+import { calendarRoutes } from './calendar/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { orgRoutes } from './org/routes.ts';
 import { roleRoutes } from './roles/routes.ts';
@@ -15,4 +17,5 @@ export const modules: FastifyPluginAsync[] = [
   userRoutes,
   roleRoutes,
   auditRoutes,
+  calendarRoutes,
 ] as FastifyPluginAsync[];

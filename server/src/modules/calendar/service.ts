@@ -1,0 +1,282 @@
+// Business calendars: administered with admin.settings, read by anyone signed in, loaded as a CalendarSpec for SLAs.
+import { sql } from 'kysely';
+import type { Database } from '../../db/index.ts';
+import { audit, diff } from '../../platform/audit.ts';
+import { type AuthedCtx, type Ctx, withTx } from '../../platform/context.ts';
+import { badRequest, conflict, notFound } from '../../platform/errors.ts';
+import { requirePermission } from '../../platform/permissions.ts';
+import {
+  addBusinessDays,
+  addBusinessTime,
+  businessMinutesBetween,
+  type CalendarSpec,
+  parseHm,
+} from './engine.ts';
+
+/** Hours as the API and the database hold them: [['09:00','12:00'], ['13:00','17:30']]. */
+export type HourPairs = [string, string][];
+export type WeekHours = Partial<Record<'1' | '2' | '3' | '4' | '5' | '6' | '7', HourPairs>>;
+
+export type CalendarInput = { name: string; timezone?: string; weekHours: WeekHours; isDefault?: boolean };
+export type CalendarDayInput = {
+  day: string;
+  kind: 'holiday' | 'workday';
+  name?: string | null;
+  hours?: HourPairs | null;
+};
+
+export function checkHours(h: HourPairs, field: string) {
+  let last = -1;
+  for (const [a, b] of h) {
+    let x: number;
+    let y: number;
+    try {
+      x = parseHm(a);
+      y = parseHm(b);
+    } catch {
+      throw badRequest('HOURS_INVALID', 'Times are HH:MM', { [field]: 'HOURS_INVALID' });
+    }
+    if (y <= x || x < last)
+      throw badRequest('HOURS_INVALID', 'Working hours must be ordered, non-overlapping ranges', {
+        [field]: 'HOURS_INVALID',
+      });
+    last = y;
+  }
+}
+
+function checkTimezone(tz: string) {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+  } catch {
+    throw badRequest('TIMEZONE_INVALID', `Unknown time zone ${tz}`, { timezone: 'TIMEZONE_INVALID' });
+  }
+}
+
+const toRanges = (h: HourPairs | null | undefined) =>
+  (h ?? []).map(([a, b]) => [parseHm(a), parseHm(b)] as [number, number]);
+
+const calendarOut = (c: any) => ({
+  id: c.id,
+  name: c.name,
+  timezone: c.timezone,
+  weekHours: c.week_hours as WeekHours,
+  isDefault: c.is_default,
+  version: c.version,
+  updatedAt: c.updated_at.toISOString(),
+});
+
+export async function listCalendars(ctx: AuthedCtx) {
+  const rows = await ctx.db.selectFrom('calendars').selectAll().orderBy('id').execute();
+  return rows.map(calendarOut);
+}
+
+export async function getCalendar(ctx: AuthedCtx, id: number) {
+  const c = await ctx.db.selectFrom('calendars').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!c) throw notFound('CALENDAR_NOT_FOUND', 'Calendar not found');
+  return calendarOut(c);
+}
+
+function checkWeek(w: WeekHours) {
+  for (const [d, h] of Object.entries(w)) checkHours(h ?? [], `weekHours.${d}`);
+}
+
+export async function createCalendar(ctx: AuthedCtx, input: CalendarInput) {
+  requirePermission(ctx.actor, 'admin.settings');
+  checkTimezone(input.timezone ?? 'Asia/Shanghai');
+  checkWeek(input.weekHours);
+  return withTx(ctx, async (tx) => {
+    if (input.isDefault) await tx.db.updateTable('calendars').set({ is_default: false }).execute();
+    const row = await tx.db
+      .insertInto('calendars')
+      .values({
+        name: input.name,
+        timezone: input.timezone ?? 'Asia/Shanghai',
+        week_hours: JSON.stringify(input.weekHours),
+        is_default: input.isDefault ?? false,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await audit(tx, {
+      action: 'calendar.create',
+      entity: 'calendar',
+      entityId: row.id,
+      after: calendarOut(row),
+    });
+    return calendarOut(row);
+  });
+}
+
+export async function updateCalendar(
+  ctx: AuthedCtx,
+  id: number,
+  input: Partial<CalendarInput> & { version: number },
+) {
+  requirePermission(ctx.actor, 'admin.settings');
+  if (input.timezone) checkTimezone(input.timezone);
+  if (input.weekHours) checkWeek(input.weekHours);
+  return withTx(ctx, async (tx) => {
+    const before = await tx.db
+      .selectFrom('calendars')
+      .selectAll()
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!before) throw notFound('CALENDAR_NOT_FOUND', 'Calendar not found');
+    if (before.version !== input.version)
+      throw conflict('VERSION_CONFLICT', 'The calendar was changed by someone else', {
+        current: calendarOut(before),
+      });
+    if (input.isDefault)
+      await tx.db.updateTable('calendars').set({ is_default: false }).where('id', '<>', id).execute();
+    const row = await tx.db
+      .updateTable('calendars')
+      .set({
+        ...(input.name !== undefined && { name: input.name }),
+        ...(input.timezone !== undefined && { timezone: input.timezone }),
+        ...(input.weekHours !== undefined && { week_hours: JSON.stringify(input.weekHours) }),
+        ...(input.isDefault !== undefined && { is_default: input.isDefault }),
+        updated_at: sql`now()`,
+        version: sql`version + 1`,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await audit(tx, { action: 'calendar.update', entity: 'calendar', entityId: id, ...diff(before, row) });
+    return calendarOut(row);
+  });
+}
+
+const dayOut = (d: any) => ({
+  day: d.day as string,
+  kind: d.kind,
+  name: d.name,
+  hours: (d.hours as HourPairs) ?? null,
+});
+
+export async function listCalendarDays(ctx: AuthedCtx, id: number, year: number) {
+  await getCalendar(ctx, id);
+  const rows = await ctx.db
+    .selectFrom('calendar_days')
+    .select([sql<string>`to_char(day, 'YYYY-MM-DD')`.as('day'), 'kind', 'name', 'hours'])
+    .where('calendar_id', '=', id)
+    .where(sql`extract(year from day)`, '=', year)
+    .orderBy('day')
+    .execute();
+  return rows.map(dayOut);
+}
+
+/** Replaces one year's holidays and make-up working days of a calendar with the given list. */
+export async function setCalendarYear(ctx: AuthedCtx, id: number, year: number, days: CalendarDayInput[]) {
+  requirePermission(ctx.actor, 'admin.settings');
+  const seen = new Set<string>();
+  days.forEach((d, i) => {
+    if (!d.day.startsWith(`${year}-`) || Number.isNaN(Date.parse(`${d.day}T00:00:00Z`)))
+      throw badRequest('DAY_INVALID', `Day ${d.day} is not in ${year}`, { [`days.${i}.day`]: 'DAY_INVALID' });
+    if (seen.has(d.day))
+      throw badRequest('DAY_DUPLICATE', `Day ${d.day} twice`, { [`days.${i}.day`]: 'DAY_DUPLICATE' });
+    seen.add(d.day);
+    if (d.hours) checkHours(d.hours, `days.${i}.hours`);
+  });
+  return withTx(ctx, async (tx) => {
+    const cal = await tx.db
+      .selectFrom('calendars')
+      .select('id')
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!cal) throw notFound('CALENDAR_NOT_FOUND', 'Calendar not found');
+    const before = await listCalendarDays(tx as AuthedCtx, id, year);
+    await tx.db
+      .deleteFrom('calendar_days')
+      .where('calendar_id', '=', id)
+      .where(sql`extract(year from day)`, '=', year)
+      .execute();
+    if (days.length)
+      await tx.db
+        .insertInto('calendar_days')
+        .values(
+          days.map((d) => ({
+            calendar_id: id,
+            day: d.day,
+            kind: d.kind,
+            name: d.name ?? null,
+            hours: d.hours ? JSON.stringify(d.hours) : null,
+          })),
+        )
+        .execute();
+    await tx.db
+      .updateTable('calendars')
+      .set({ updated_at: sql`now()`, version: sql`version + 1` })
+      .where('id', '=', id)
+      .execute();
+    const after = await listCalendarDays(tx as AuthedCtx, id, year);
+    await audit(tx, {
+      action: 'calendar.year.set',
+      entity: 'calendar',
+      entityId: id,
+      before,
+      after,
+      meta: { year },
+    });
+    return after;
+  });
+}
+
+/** The calendar as the engine needs it (all its exception days; a calendar holds a few dozen a year). */
+export async function loadCalendarSpec(db: Ctx['db'] | Database, id: number): Promise<CalendarSpec> {
+  const c = await db.selectFrom('calendars').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!c) throw notFound('CALENDAR_NOT_FOUND', 'Calendar not found');
+  const days = await db
+    .selectFrom('calendar_days')
+    .select([sql<string>`to_char(day, 'YYYY-MM-DD')`.as('day'), 'kind', 'hours'])
+    .where('calendar_id', '=', id)
+    .execute();
+  const week: CalendarSpec['week'] = {};
+  for (const [d, h] of Object.entries(c.week_hours as WeekHours)) week[Number(d)] = toRanges(h);
+  return {
+    timezone: c.timezone,
+    week,
+    days: Object.fromEntries(
+      days.map((d) => [
+        d.day,
+        { working: d.kind === 'workday', hours: d.hours ? toRanges(d.hours as HourPairs) : null },
+      ]),
+    ),
+  };
+}
+
+/** The default calendar's id (the one marked default, else the first). */
+export async function defaultCalendarId(db: Ctx['db'] | Database): Promise<number | null> {
+  const c = await db
+    .selectFrom('calendars')
+    .select('id')
+    .orderBy('is_default', 'desc')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  return c?.id ?? null;
+}
+
+/** Preview for administrators: when does `minutes` of business time (or `days` working days) from `start` end? */
+export async function computeDeadline(
+  ctx: AuthedCtx,
+  id: number,
+  input: { start: string; minutes?: number; days?: number; pauses?: { from: string; to: string | null }[] },
+) {
+  const spec = await loadCalendarSpec(ctx.db, id);
+  const start = new Date(input.start);
+  if (Number.isNaN(start.getTime()))
+    throw badRequest('VALUE_INVALID', 'start is not a time', { start: 'VALUE_INVALID' });
+  const pauses = (input.pauses ?? []).map((p) => ({
+    from: new Date(p.from),
+    to: p.to ? new Date(p.to) : null,
+  }));
+  const due =
+    input.days != null
+      ? addBusinessDays(start, input.days, spec)
+      : addBusinessTime(start, input.minutes ?? 0, spec, pauses);
+  return {
+    dueAt: due?.toISOString() ?? null,
+    businessMinutesUntilDue: due ? businessMinutesBetween(start, due, spec, pauses) : null,
+  };
+}
