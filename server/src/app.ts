@@ -9,7 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifySchema } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
@@ -35,9 +35,12 @@ declare module 'fastify' {
     public?: boolean;
   }
   interface FastifyInstance {
-    kefu: { db: Database; config: Config };
+    kefu: { db: Database; config: Config; routes: KefuRoute[] };
   }
 }
+
+/** A route as registered (HEAD twins left out), so tests can check every route is documented and guarded. */
+export type KefuRoute = { method: string; url: string; public: boolean; schema?: FastifySchema };
 
 export type KefuApp = FastifyInstance;
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
@@ -52,7 +55,8 @@ export async function buildApp(opts: { db: Database; config: Config; logger?: bo
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.decorate('kefu', { db, config });
+  const routes: KefuRoute[] = [];
+  app.decorate('kefu', { db, config, routes });
   app.decorateRequest('actor', null);
   app.decorateRequest('ctx', null as unknown as Ctx);
 
@@ -87,6 +91,9 @@ export async function buildApp(opts: { db: Database; config: Config; logger?: bo
   app.addHook('onRoute', (route) => {
     // The OpenAPI document marks public routes so clients know which need a session.
     if (route.config?.public && route.schema) (route.schema as any).security = [];
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD')
+        routes.push({ method, url: route.url, public: !!route.config?.public, schema: route.schema });
   });
 
   app.addHook('onRequest', async (req) => {
@@ -158,11 +165,9 @@ export async function buildApp(opts: { db: Database; config: Config; logger?: bo
       req.method !== 'GET' ||
       !fs.existsSync(path.join(webDist, 'index.html'))
     ) {
-      return reply
-        .status(404)
-        .send({
-          error: { code: 'ROUTE_NOT_FOUND', message: `No route ${req.method} ${req.url.split('?')[0]}` },
-        });
+      return reply.status(404).send({
+        error: { code: 'ROUTE_NOT_FOUND', message: `No route ${req.method} ${req.url.split('?')[0]}` },
+      });
     }
     return reply.sendFile('index.html');
   });

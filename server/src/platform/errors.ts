@@ -39,5 +39,9 @@ export function fromPgError(err: unknown): AppError | undefined {
   if (e.code === '22P02' || e.code === '22007' || e.code === '22008')
     return badRequest('VALUE_INVALID', 'A value has the wrong format');
   if (e.code === '22001') return badRequest('VALUE_TOO_LONG', 'A value is too long');
+  // A NUL character or other text PostgreSQL cannot store (22021, 22P05), a number beyond its column (22003).
+  if (e.code === '22021' || e.code === '22P05')
+    return badRequest('VALUE_INVALID', 'A value contains characters that cannot be stored');
+  if (e.code === '22003') return badRequest('VALUE_OUT_OF_RANGE', 'A number is out of range');
   return undefined;
 }

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
+import { badRequest } from '../../platform/errors.ts';
 import { branchScope, requirePermission } from '../../platform/permissions.ts';
 import { commonErrors, decodeCursor, encodeCursor, page, ZId, ZLimit } from '../../platform/schemas.ts';
 
@@ -60,10 +61,14 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
       if (q.from) query = query.where('at', '>=', new Date(q.from));
       if (q.to) query = query.where('at', '<', new Date(q.to));
       const c = decodeCursor(q.cursor);
-      if (c)
-        query = query.where(
-          sql<boolean>`(at, id) < (${new Date(String(c[0]))}::timestamptz, ${Number(c[1])}::bigint)`,
-        );
+      if (q.cursor) {
+        const at = new Date(String(c?.[0]));
+        if (!c || Number.isNaN(at.getTime()) || !Number.isSafeInteger(c[1]))
+          throw badRequest('CURSOR_INVALID', 'The cursor is not one this list gave out', {
+            cursor: 'CURSOR_INVALID',
+          });
+        query = query.where(sql<boolean>`(at, id) < (${at}::timestamptz, ${Number(c[1])}::bigint)`);
+      }
       const rows = await query
         .orderBy('at', 'desc')
         .orderBy('id', 'desc')
