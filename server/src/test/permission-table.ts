@@ -14,6 +14,8 @@ export const BUILTIN_ROLE_USERS = {
   readonly: 'viewer',
 } as const;
 export type RoleCode = keyof typeof BUILTIN_ROLE_USERS;
+/** Who the request is built for: a built-in role and its demo user, or null for an anonymous call. */
+export type Caller = { role: RoleCode; username: string } | null;
 
 export type RouteCase = {
   /** HTTP method and the route exactly as registered, e.g. 'PATCH /api/users/:id'. */
@@ -25,8 +27,11 @@ export type RouteCase = {
    * Return the URL with its path parameters filled in, and the body for writes. A write must be one that
    * would succeed for an allowed role, so that a denied role's 403 proves the permission and not bad input.
    */
-  request?: (t: TestApp) => Promise<{ url: string; body?: unknown }>;
-  /** Tables whose rows must be unchanged after a denied call (default: the audit log). */
+  request?: (t: TestApp, as: Caller) => Promise<{ url: string; body?: unknown }>;
+  /**
+   * Tables whose rows must be unchanged after a denied write. The audit log is always compared, and so is the
+   * table named like the URL's first segment if it exists ('/api/users/:id' → users); list any others here.
+   */
   tables?: string[];
 };
 

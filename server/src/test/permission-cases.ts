@@ -1,0 +1,10 @@
+// Gathers every module's rows of the permission table. A module with routes adds one import line here for its
+// `modules/<x>/permission-cases.ts`; permissions.test.ts fails for any route without a row.
+import '../modules/health/permission-cases.ts';
+import '../modules/auth/permission-cases.ts';
+import '../modules/org/permission-cases.ts';
+import '../modules/users/permission-cases.ts';
+import '../modules/roles/permission-cases.ts';
+import '../modules/audit/permission-cases.ts';
+
+export { BUILTIN_ROLE_USERS, type Caller, cases, type RoleCode, type RouteCase } from './permission-table.ts';

@@ -1,0 +1,96 @@
+// The permission table, enforced: every registered route has exactly one row saying who may call it, and every
+// row is tried as each of the 8 built-in roles — an allowed role is let through, a denied one gets 403 FORBIDDEN
+// and, for a write, leaves the database exactly as it was. Rows live in modules/<x>/permission-cases.ts.
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './app.ts';
+import { tableChecksum } from './fixtures.ts';
+import { BUILTIN_ROLE_USERS, type Caller, cases, type RoleCode, type RouteCase } from './permission-cases.ts';
+import { listRoutes, type RegisteredRoute } from './routes.ts';
+
+let t: TestApp;
+let routes: RegisteredRoute[];
+let tables: Set<string>;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  routes = listRoutes(t.app);
+  tables = new Set(
+    (
+      await sql<{ n: string }>`select tablename as n from pg_tables where schemaname = 'public'`.execute(t.db)
+    ).rows.map((r) => r.n),
+  );
+  for (const u of Object.values(BUILTIN_ROLE_USERS)) await t.login(u);
+});
+afterAll(async () => t?.close());
+
+const ROLES = Object.keys(BUILTIN_ROLE_USERS) as RoleCode[];
+const methodOf = (c: RouteCase) => c.route.split(' ')[0];
+const isWrite = (c: RouteCase) => methodOf(c) !== 'GET';
+const allows = (c: RouteCase, role: RoleCode | null) =>
+  c.allowed === 'public' || (role != null && (c.allowed === 'everyone' || c.allowed.includes(role)));
+
+/** Everything a denied write must leave alone: the audit log, the URL's own table, and the row's tables. */
+async function snapshot(c: RouteCase): Promise<Record<string, string>> {
+  const own = c.route.split(' ')[1].split('/')[2]?.replace(/-/g, '_');
+  const names = new Set([...(c.tables ?? []), ...(own && tables.has(own) ? [own] : [])]);
+  const out: Record<string, string> = {};
+  const audit = await sql<{ n: string; m: string | null }>`
+    select count(*)::text as n, max(id)::text as m from audit_log`.execute(t.db);
+  out.audit_log = `${audit.rows[0].n}:${audit.rows[0].m}`;
+  for (const name of names) out[name] = await tableChecksum(t, name);
+  return out;
+}
+
+describe('the permission table', () => {
+  it('has exactly one row for every registered route that needs a session', () => {
+    const byRoute = new Map<string, number>();
+    for (const c of cases) byRoute.set(c.route, (byRoute.get(c.route) ?? 0) + 1);
+    const missing = routes.filter((r) => !r.public && !byRoute.has(r.key)).map((r) => r.key);
+    const doubled = [...byRoute].filter(([, n]) => n > 1).map(([k]) => k);
+    const registered = new Set(routes.map((r) => r.key));
+    const stale = cases.filter((c) => !registered.has(c.route)).map((c) => c.route);
+    const publicMismatch = cases
+      .filter((c) => registered.has(c.route))
+      .filter((c) => (c.allowed === 'public') !== routes.find((r) => r.key === c.route)!.public)
+      .map((c) => `${c.route}: row says ${c.allowed === 'public' ? '' : 'not '}public, route says otherwise`);
+    expect({ missing, doubled, stale, publicMismatch }).toEqual({
+      missing: [],
+      doubled: [],
+      stale: [],
+      publicMismatch: [],
+    });
+  });
+
+  it('builds a request for every route with path parameters', () => {
+    expect(cases.filter((c) => c.route.includes('/:') && !c.request).map((c) => c.route)).toEqual([]);
+  });
+});
+
+type Row = { c: RouteCase; role: RoleCode | null };
+const rows: [string, Row][] = cases.flatMap((c) =>
+  (c.allowed === 'public' ? [null] : ROLES).map((role): [string, Row] => [
+    `${role ?? 'anonymous'} ${c.route} → ${allows(c, role) ? 'allowed' : 'denied'}`,
+    { c, role },
+  ]),
+);
+
+describe('route × role', () => {
+  it.each(rows)('%s', async (_name, { c, role }) => {
+    const caller: Caller = role ? { role, username: BUILTIN_ROLE_USERS[role] } : null;
+    const cookie = caller ? await t.login(caller.username) : null;
+    const req = c.request ? await c.request(t, caller) : { url: c.route.split(' ')[1] };
+    const allowed = allows(c, role);
+    const before = !allowed && isWrite(c) ? await snapshot(c) : null;
+    const res = await t.call(cookie, methodOf(c), req.url, req.body);
+    const said = `${res.status} ${JSON.stringify(res.body)?.slice(0, 300)}`;
+    if (allowed) {
+      expect(res.status, said).toBeLessThan(500);
+      expect([401, 403], said).not.toContain(res.status);
+    } else {
+      expect(res.status, said).toBe(403);
+      expect(res.body?.error?.code, said).toBe('FORBIDDEN');
+      if (before) expect(await snapshot(c)).toEqual(before);
+    }
+  });
+});
