@@ -2,6 +2,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { CalendarTables } from '../modules/calendar/tables.ts';
 import type { CustomerTables } from '../modules/customers/tables.ts';
+import type { KbTables } from '../modules/kb/tables.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 export type Json = ColumnType<unknown, string | undefined, string>;
@@ -114,4 +115,4 @@ export interface FoundationTables {
   audit_log: AuditLogTable;
 }
 
-export interface DB extends FoundationTables, CustomerTables, CalendarTables {}
+export interface DB extends FoundationTables, CustomerTables, CalendarTables, KbTables {}

@@ -6,6 +6,7 @@ import { authRoutes } from './auth/routes.ts';
 import './calendar/demo.ts';
 import { calendarRoutes } from './calendar/routes.ts';
 import { healthRoutes } from './health/routes.ts';
+import { kbRoutes } from './kb/routes.ts';
 import { orgRoutes } from './org/routes.ts';
 import { roleRoutes } from './roles/routes.ts';
 import { userRoutes } from './users/routes.ts';
@@ -18,4 +19,5 @@ export const modules: FastifyPluginAsync[] = [
   roleRoutes,
   auditRoutes,
   calendarRoutes,
+  kbRoutes,
 ] as FastifyPluginAsync[];
