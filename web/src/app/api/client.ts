@@ -1,0 +1,76 @@
+// The one API client of the web app, typed from the server's OpenAPI document (`npm run gen:api`).
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { paths } from './schema';
+
+export type { paths } from './schema';
+
+/** What the server answers on failure: `{error:{code,message,fields}}`; `NETWORK` when it could not be reached. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+    readonly fields: Record<string, string> = {},
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+type Listener = () => void;
+const unauthorizedListeners = new Set<Listener>();
+/** Called when any request (other than signing in) answers 401: the session is gone. */
+export function onUnauthorized(fn: Listener) {
+  unauthorizedListeners.add(fn);
+  return () => unauthorizedListeners.delete(fn);
+}
+
+const sessionWatch: Middleware = {
+  onResponse({ response, request }) {
+    if (response.status === 401 && !new URL(request.url).pathname.endsWith('/auth/login')) {
+      for (const fn of unauthorizedListeners) fn();
+    }
+    return response;
+  },
+};
+
+export const api = createClient<paths>({
+  baseUrl: typeof window === 'undefined' ? 'http://localhost' : window.location.origin,
+  credentials: 'same-origin',
+});
+api.use(sessionWatch);
+
+type Result<T> = { data?: T; error?: unknown; response: Response };
+
+/** Awaits an `api.GET/POST/…` call and returns its data, or throws an `ApiError` carrying the server's code. */
+export async function call<T>(request: Promise<Result<T>>): Promise<T> {
+  let r: Result<T>;
+  try {
+    r = await request;
+  } catch (e) {
+    throw new ApiError('NETWORK', 0, e instanceof Error ? e.message : String(e));
+  }
+  if (r.response.ok) return r.data as T;
+  const body = (r.error ?? {}) as { error?: Partial<Omit<ApiError, 'status'>> };
+  const e = body.error ?? {};
+  throw new ApiError(
+    e.code ?? `HTTP_${r.response.status}`,
+    r.response.status,
+    e.message ?? r.response.statusText,
+    (e.fields as Record<string, string>) ?? {},
+    (e.details as Record<string, unknown>) ?? {},
+  );
+}
+
+/** The JSON body type of a 200 answer, e.g. `ApiData<'/api/users/{id}', 'get'>`. */
+export type ApiData<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  responses: { 200: { content: { 'application/json': infer R } } };
+}
+  ? R
+  : never;
+/** The JSON request body type, e.g. `ApiBody<'/api/users', 'post'>`. */
+export type ApiBody<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  requestBody?: { content: { 'application/json': infer B } };
+}
+  ? B
+  : never;

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { auditDiff, showValue } from './diff';
+
+describe('auditDiff', () => {
+  it('lists every field and marks the changed ones', () => {
+    const rows = auditDiff(
+      { name: 'A', status: 'active', meta: { x: 1 } },
+      { name: 'B', status: 'active', meta: { x: 2 } },
+    );
+    expect(rows).toEqual([
+      { field: 'name', before: 'A', after: 'B', changed: true },
+      { field: 'status', before: 'active', after: 'active', changed: false },
+      { field: 'meta.x', before: 1, after: 2, changed: true },
+    ]);
+  });
+  it('handles a creation (no before) and a deletion (no after)', () => {
+    expect(auditDiff(null, { a: 1 })).toEqual([{ field: 'a', before: undefined, after: 1, changed: true }]);
+    expect(auditDiff({ a: 1 }, null)).toEqual([{ field: 'a', before: 1, after: undefined, changed: true }]);
+  });
+  it('shows values readably', () => {
+    expect(showValue(null)).toBe('∅');
+    expect(showValue(['a', 'b'])).toBe('["a","b"]');
+    expect(showValue('x')).toBe('x');
+  });
+});
