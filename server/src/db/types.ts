@@ -1,6 +1,7 @@
 // The database as Kysely sees it. Each module declares its own tables and adds them here.
 import type { ColumnType, Generated } from 'kysely';
 import type { CalendarTables } from '../modules/calendar/tables.ts';
+import type { ImportTables } from '../modules/customers/import/tables.ts';
 import type { CustomerTables } from '../modules/customers/tables.ts';
 import type { KbTables } from '../modules/kb/tables.ts';
 
@@ -115,4 +116,4 @@ export interface FoundationTables {
   audit_log: AuditLogTable;
 }
 
-export interface DB extends FoundationTables, CustomerTables, CalendarTables, KbTables {}
+export interface DB extends FoundationTables, CustomerTables, CalendarTables, KbTables, ImportTables {}
