@@ -1,10 +1,12 @@
 // Commands that modules add to the kefu CLI (backup and restore, import, export …).
 import type { Command } from 'commander';
 import { loadConfig } from './config.ts';
+import { registerImportCommands } from './modules/customers/import/cli.ts';
 
 const say = (m: string) => process.stderr.write(`${m}\n`);
 
 export function registerExtraCommands(program: Command) {
+  registerImportCommands(program);
   program
     .command('backup')
     .description(
