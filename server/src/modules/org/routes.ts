@@ -4,8 +4,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { audit, diff } from '../../platform/audit.ts';
-import { requireActor, withTx } from '../../platform/context.ts';
-import { notFound } from '../../platform/errors.ts';
+import { type Ctx, requireActor, withTx } from '../../platform/context.ts';
+import { badRequest, notFound } from '../../platform/errors.ts';
 import { assertInScope, branchScope, requirePermission, scopeToBranch } from '../../platform/permissions.ts';
 import { commonErrors, ZIdParams } from '../../platform/schemas.ts';
 
@@ -92,6 +92,37 @@ const teamOut = (t: any) => ({
   leaderId: t.leader_id,
   active: t.active,
 });
+
+/** A team's department is a head-office one or its branch's own; its leader is a user of its branch. */
+async function checkTeamPlacement(
+  ctx: Ctx,
+  branchId: number,
+  departmentId: number | undefined,
+  leaderId: number | null | undefined,
+) {
+  if (departmentId !== undefined) {
+    const dept = await ctx.db
+      .selectFrom('departments')
+      .select('branch_id')
+      .where('id', '=', departmentId)
+      .executeTakeFirst();
+    if (!dept || (dept.branch_id != null && dept.branch_id !== branchId))
+      throw badRequest('DEPARTMENT_INVALID', 'The department does not exist in this branch', {
+        departmentId: 'DEPARTMENT_INVALID',
+      });
+  }
+  if (leaderId != null) {
+    const leader = await ctx.db
+      .selectFrom('users')
+      .select('branch_id')
+      .where('id', '=', leaderId)
+      .executeTakeFirst();
+    if (!leader || leader.branch_id !== branchId)
+      throw badRequest('LEADER_INVALID', 'The leader is not a user of this branch', {
+        leaderId: 'LEADER_INVALID',
+      });
+  }
+}
 
 export const orgRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['organisation'];
@@ -332,6 +363,7 @@ export const orgRoutes: FastifyPluginAsyncZod = async (app) => {
       const t = req.body;
       assertInScope(req.ctx.actor, t.branchId, 'BRANCH_NOT_FOUND');
       return withTx(req.ctx, async (tx) => {
+        await checkTeamPlacement(tx, t.branchId, t.departmentId, t.leaderId);
         const row = await tx.db
           .insertInto('teams')
           .values({
@@ -379,6 +411,13 @@ export const orgRoutes: FastifyPluginAsyncZod = async (app) => {
         if (!before) throw notFound('TEAM_NOT_FOUND');
         const t = req.body;
         if (t.branchId !== undefined) assertInScope(actor, t.branchId, 'BRANCH_NOT_FOUND');
+        const branchId = t.branchId ?? before.branch_id;
+        await checkTeamPlacement(
+          tx,
+          branchId,
+          t.departmentId ?? (t.branchId !== undefined ? before.department_id : undefined),
+          t.leaderId === undefined ? (t.branchId !== undefined ? before.leader_id : undefined) : t.leaderId,
+        );
         const after = await tx.db
           .updateTable('teams')
           .set({

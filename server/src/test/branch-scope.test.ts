@@ -1,0 +1,298 @@
+// Branch scoping, enforced for every branch-owned record: a user of branch BJ01 cannot list, read or change a
+// record of branch SH01 through any route — lists leave it out, reads and writes answer 404 and change nothing.
+// The caller is 'bj_admin' of BJ01, whose custom role holds every permission except scope.all_branches, so every
+// 404 here comes from the branch scope and not from a missing permission.
+//
+// ADDING YOUR MODULE: append an entry to SCOPED below — a `foreign` record of SH01 (create it as admin, with
+// `t.call(await t.login('admin'), …)` or `t.db`), optionally an `own` record of BJ01 (proves the list is not
+// just empty), the list URLs that would show it, the URL that reads it, the writes that would change it (or put
+// a record into SH01), and the tables those writes touch. Nothing else is needed.
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_PERMISSIONS } from '../platform/permissions.ts';
+import { createTestApp, type TestApp } from './app.ts';
+import {
+  branchId,
+  departmentId,
+  ensureRole,
+  ensureUser,
+  tableChecksum,
+  teamOf,
+  uniq,
+  userId,
+} from './fixtures.ts';
+
+type Id = number | string;
+type Call = { method: string; url: string; body?: unknown; status?: number };
+export type ScopedResource = {
+  name: string;
+  /** A record of SH01; returns its id. */
+  foreign: (t: TestApp) => Promise<Id>;
+  /** A record of BJ01 the caller can see, so a list that hides everything does not pass. */
+  own?: (t: TestApp) => Promise<Id>;
+  /** List URLs (answering an array or `{items}`) that must not contain the foreign record; the first must
+   *  contain the own one. */
+  lists?: string[];
+  /** The id of a list item (default `item.id`). */
+  idOf?: (item: any) => Id;
+  /** The URL that reads one record; must answer 404. */
+  get?: (id: Id) => string;
+  /** Writes that would change the foreign record or create one in SH01; each must answer 404 (or `status`). */
+  writes?: (t: TestApp, foreign: Id, own?: Id) => Promise<Call[]>;
+  /** Tables the writes would touch; they, and the audit log, must be unchanged after the writes. */
+  tables?: string[];
+};
+
+const version = async (t: TestApp, id: Id) =>
+  (await t.db.selectFrom('users').select('version').where('id', '=', Number(id)).executeTakeFirstOrThrow())
+    .version;
+
+/** A department of the branch itself (not a head-office one); the departments entry below creates one. */
+const departmentOf = async (t: TestApp, branch: string) =>
+  (
+    await t.db
+      .selectFrom('departments')
+      .select('id')
+      .where('branch_id', '=', await branchId(t, branch))
+      .orderBy('id')
+      .executeTakeFirstOrThrow()
+  ).id;
+
+export const SCOPED: ScopedResource[] = [
+  {
+    name: 'users',
+    foreign: (t) => userId(t, 'sh_agent'),
+    own: (t) => userId(t, 'agent'),
+    lists: ['/api/users?limit=200', '/api/users?branchId=3&limit=200', '/api/users/options?limit=200'],
+    get: (id) => `/api/users/${id}`,
+    writes: async (t, id, own) => [
+      {
+        method: 'PATCH',
+        url: `/api/users/${id}`,
+        body: { displayName: 'Hijacked', version: await version(t, id) },
+      },
+      {
+        method: 'PATCH',
+        url: `/api/users/${id}`,
+        body: { status: 'disabled', version: await version(t, id) },
+      },
+      { method: 'POST', url: `/api/users/${id}/password`, body: { password: 'Hijacked-2026' } },
+      { method: 'POST', url: `/api/users/${id}/unlock` },
+      {
+        method: 'POST',
+        url: '/api/users',
+        body: {
+          username: uniq('intruder'),
+          displayName: 'Intruder',
+          branchId: await branchId(t, 'SH01'),
+          departmentId: await departmentId(t, 'CS'),
+          roles: [],
+          password: 'Intruder-2026',
+        },
+      },
+      {
+        // moving an own user into SH01
+        method: 'PATCH',
+        url: `/api/users/${own}`,
+        body: { branchId: await branchId(t, 'SH01'), version: await version(t, own!) },
+      },
+    ],
+    tables: ['users', 'user_roles', 'sessions'],
+  },
+  {
+    name: 'branches',
+    foreign: (t) => branchId(t, 'SH01'),
+    own: (t) => branchId(t, 'BJ01'),
+    lists: ['/api/branches'],
+    get: (id) => `/api/branches/${id}`,
+    writes: async (_t, id) => [{ method: 'PATCH', url: `/api/branches/${id}`, body: { name: 'Hijacked' } }],
+    tables: ['branches'],
+  },
+  {
+    name: 'departments',
+    foreign: async (t) => {
+      const res = await t.call(await t.login('admin'), 'POST', '/api/departments', {
+        code: uniq('SHD'),
+        name: '上海营业部客服',
+        kind: 'service',
+        branchId: await branchId(t, 'SH01'),
+      });
+      return res.body.id;
+    },
+    own: async (t) => {
+      const res = await t.call(await t.login('admin'), 'POST', '/api/departments', {
+        code: uniq('BJD'),
+        name: '北京营业部客服',
+        kind: 'service',
+        branchId: await branchId(t, 'BJ01'),
+      });
+      return res.body.id;
+    },
+    lists: ['/api/departments'],
+    writes: async (t, id, own) => [
+      { method: 'PATCH', url: `/api/departments/${id}`, body: { name: 'Hijacked' } },
+      {
+        method: 'POST',
+        url: '/api/departments',
+        body: { code: uniq('X'), name: 'Intruder', branchId: await branchId(t, 'SH01') },
+      },
+      { method: 'PATCH', url: `/api/departments/${own}`, body: { branchId: await branchId(t, 'SH01') } },
+    ],
+    tables: ['departments'],
+  },
+  {
+    name: 'teams',
+    foreign: (t) => teamOf(t, 'SH01'),
+    own: (t) => teamOf(t, 'BJ01'),
+    lists: ['/api/teams'],
+    writes: async (t, id, own) => [
+      { method: 'PATCH', url: `/api/teams/${id}`, body: { name: 'Hijacked' } },
+      {
+        method: 'POST',
+        url: '/api/teams',
+        body: {
+          name: 'Intruders',
+          branchId: await branchId(t, 'SH01'),
+          departmentId: await departmentId(t, 'CS'),
+        },
+      },
+      { method: 'PATCH', url: `/api/teams/${own}`, body: { branchId: await branchId(t, 'SH01') } },
+      // an own team may not take a leader or a department of SH01
+      {
+        method: 'PATCH',
+        url: `/api/teams/${own}`,
+        body: { leaderId: await userId(t, 'sh_agent') },
+        status: 400,
+      },
+      {
+        method: 'PATCH',
+        url: `/api/teams/${own}`,
+        body: { departmentId: await departmentOf(t, 'SH01') },
+        status: 400,
+      },
+      {
+        method: 'POST',
+        url: '/api/teams',
+        body: {
+          name: 'Mixed',
+          branchId: await branchId(t, 'BJ01'),
+          departmentId: await departmentId(t, 'CS'),
+          leaderId: await userId(t, 'sh_manager'),
+        },
+        status: 400,
+      },
+    ],
+    tables: ['teams'],
+  },
+  {
+    name: 'audit rows',
+    foreign: async (t) =>
+      (
+        await t.db
+          .selectFrom('audit_log')
+          .select('id')
+          .where('branch_id', '=', await branchId(t, 'SH01'))
+          .orderBy('id', 'desc')
+          .executeTakeFirstOrThrow()
+      ).id,
+    own: async (t) =>
+      (
+        await t.db
+          .selectFrom('audit_log')
+          .select('id')
+          .where('branch_id', '=', await branchId(t, 'BJ01'))
+          .orderBy('id', 'desc')
+          .executeTakeFirstOrThrow()
+      ).id,
+    lists: [
+      '/api/audit?limit=200',
+      '/api/audit?entity=department&limit=200',
+      '/api/audit?entity=user&limit=200',
+    ],
+  },
+];
+
+let t: TestApp;
+let bj: string;
+const ids = new Map<string, { foreign: Id; own?: Id }>();
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const perms = ALL_PERMISSIONS.filter((p) => p !== 'scope.all_branches');
+  await ensureRole(t, 'branch_admin', perms);
+  await ensureUser(t, 'bj_admin', { branch: 'BJ01', roles: ['branch_admin'] });
+  bj = await t.login('bj_admin');
+  // Something happens in each branch, so both have audit rows.
+  const admin = await t.login('admin');
+  for (const u of ['agent', 'sh_agent'])
+    await t.call(admin, 'POST', `/api/users/${await userId(t, u)}/unlock`);
+  for (const r of SCOPED) ids.set(r.name, { foreign: await r.foreign(t), own: await r.own?.(t) });
+});
+afterAll(async () => t?.close());
+
+async function snapshot(tables: string[]) {
+  const out: Record<string, string> = {};
+  const a = await sql<{
+    n: string;
+  }>`select count(*)::text || ':' || max(id)::text as n from audit_log`.execute(t.db);
+  out.audit_log = a.rows[0].n;
+  for (const name of tables) out[name] = await tableChecksum(t, name);
+  return out;
+}
+
+describe('the caller', () => {
+  it('is a BJ01 user holding every permission except the all-branch scope', async () => {
+    const me = await t.call(bj, 'GET', '/api/me');
+    expect(me.body.branch.code).toBe('BJ01');
+    expect(me.body.allBranches).toBe(false);
+    expect(me.body.permissions).toContain('admin.users');
+    expect(me.body.permissions).toContain('admin.org');
+  });
+
+  it('sees only the own branch, as does every BJ01 user', async () => {
+    for (const cookie of [bj, await t.login('agent'), await t.login('branchmgr')]) {
+      const res = await t.call(cookie, 'GET', '/api/branches');
+      expect(res.body.map((b: any) => b.code)).toEqual(['BJ01']);
+    }
+  });
+
+  it('reads only audit rows of the own branch', async () => {
+    const res = await t.call(bj, 'GET', '/api/audit?limit=200');
+    expect(res.body.items.length).toBeGreaterThan(0);
+    const own = await branchId(t, 'BJ01');
+    expect(res.body.items.filter((r: any) => r.branchId !== own)).toEqual([]);
+  });
+});
+
+describe.each(SCOPED.map((r) => [r.name, r] as const))('%s of another branch', (_name, r) => {
+  it.runIf(!!r.lists)('are left out of every list', async () => {
+    const { foreign, own } = ids.get(r.name)!;
+    const idOf = r.idOf ?? ((x: any) => x.id);
+    for (const [i, url] of r.lists!.entries()) {
+      const res = await t.call(bj, 'GET', url);
+      expect(res.status, url).toBe(200);
+      const items: any[] = Array.isArray(res.body) ? res.body : res.body.items;
+      const got = items.map((x) => String(idOf(x)));
+      expect(got, url).not.toContain(String(foreign));
+      if (own !== undefined && i === 0) expect(got, url).toContain(String(own));
+    }
+  });
+
+  it.runIf(!!r.get)('answer 404 when read', async () => {
+    const { foreign, own } = ids.get(r.name)!;
+    const res = await t.call(bj, 'GET', r.get!(foreign));
+    expect(res.status).toBe(404);
+    if (own !== undefined) expect((await t.call(bj, 'GET', r.get!(own))).status).toBe(200);
+  });
+
+  it.runIf(!!r.writes)('answer 404 to every write, which changes nothing', async () => {
+    const { foreign, own } = ids.get(r.name)!;
+    for (const call of await r.writes!(t, foreign, own)) {
+      const before = await snapshot(r.tables ?? []);
+      const res = await t.call(bj, call.method, call.url, call.body);
+      const said = `${call.method} ${call.url} ${JSON.stringify(call.body)} → ${res.status} ${JSON.stringify(res.body)}`;
+      expect(res.status, said).toBe(call.status ?? 404);
+      expect(await snapshot(r.tables ?? []), said).toEqual(before);
+    }
+  });
+});
