@@ -24,7 +24,7 @@ import {
 
 type Id = number | string;
 type Call = { method: string; url: string; body?: unknown; status?: number };
-export type ScopedResource = {
+type ScopedResource = {
   name: string;
   /** A record of SH01; returns its id. */
   foreign: (t: TestApp) => Promise<Id>;
@@ -58,7 +58,7 @@ const departmentOf = async (t: TestApp, branch: string) =>
       .executeTakeFirstOrThrow()
   ).id;
 
-export const SCOPED: ScopedResource[] = [
+const SCOPED: ScopedResource[] = [
   {
     name: 'users',
     foreign: (t) => userId(t, 'sh_agent'),
