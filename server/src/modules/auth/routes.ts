@@ -1,11 +1,11 @@
 // Sign-in, sign-out, and the signed-in user's own profile, language and password.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { deleteSession, SESSION_COOKIE, tokenId } from '../../platform/auth.ts';
+import { SESSION_COOKIE, tokenId } from '../../platform/auth.ts';
 import { requireActor } from '../../platform/context.ts';
 import { commonErrors, ZError, ZLocale, ZOk } from '../../platform/schemas.ts';
 import { describeMe } from './me.ts';
-import { changeOwnPassword, signIn, updateOwnProfile } from './service.ts';
+import { changeOwnPassword, signIn, signOut, updateOwnProfile } from './service.ts';
 
 export const ZMe = z.object({
   id: z.number(),
@@ -58,7 +58,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       const token = req.cookies[SESSION_COOKIE];
-      if (token) await deleteSession(app.kefu.db, token);
+      if (token) await signOut(req.ctx, token);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return { ok: true as const };
     },

@@ -7,6 +7,7 @@ import {
   dummyPasswordHash,
   hashPassword,
   passwordProblem,
+  tokenId,
   verifyPassword,
 } from '../../platform/auth.ts';
 import type { AuthedCtx, Ctx } from '../../platform/context.ts';
@@ -189,6 +190,30 @@ export async function updateOwnProfile(
       branchId: before.branch_id,
       before,
       after,
+    });
+  });
+}
+
+/** Ends the session of a token; a session that existed leaves an audit row, like signing in does. */
+export async function signOut(ctx: Ctx, token: string) {
+  await withTx(ctx, async (tx) => {
+    const s = await tx.db
+      .deleteFrom('sessions')
+      .where('id', '=', tokenId(token))
+      .returning('user_id')
+      .executeTakeFirst();
+    if (!s) return;
+    const user = await tx.db
+      .selectFrom('users')
+      .select(['id', 'username', 'branch_id'])
+      .where('id', '=', s.user_id)
+      .executeTakeFirst();
+    await audit(tx, {
+      action: 'auth.logout',
+      entity: 'user',
+      entityId: s.user_id,
+      branchId: user?.branch_id ?? null,
+      meta: { username: user?.username },
     });
   });
 }
