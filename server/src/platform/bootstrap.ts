@@ -62,7 +62,12 @@ export async function syncBuiltinRoles(db: Database) {
             name: role.name,
             description: role.description,
             updated_at: sql`now()`,
-          }),
+          })
+          // Unchanged roles are left alone, so a start (or a restore) does not touch their updated_at.
+          .where(
+            sql<boolean>`(roles.name, roles.description, roles.permissions, roles.builtin) is distinct from
+              (excluded.name, excluded.description, excluded.permissions, excluded.builtin)`,
+          ),
       )
       .execute();
   }
