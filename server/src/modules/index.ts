@@ -5,6 +5,7 @@ import './auth/jobs.ts';
 import { authRoutes } from './auth/routes.ts';
 import './calendar/demo.ts';
 import { calendarRoutes } from './calendar/routes.ts';
+import { customerRoutes } from './customers/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { kbRoutes } from './kb/routes.ts';
 import { orgRoutes } from './org/routes.ts';
@@ -20,4 +21,5 @@ export const modules: FastifyPluginAsync[] = [
   auditRoutes,
   calendarRoutes,
   kbRoutes,
+  customerRoutes,
 ] as FastifyPluginAsync[];

@@ -1,0 +1,433 @@
+// The customer base's rules: create, change (with per-field history and optimistic locking), read with masking,
+// reveal personal data (audited), and the upsert-by-code write path the importer uses.
+import { audit } from '../../platform/audit.ts';
+import type { AuthedCtx } from '../../platform/context.ts';
+import { AppError, badRequest, conflict, forbidden } from '../../platform/errors.ts';
+import { assertInScope, can, requirePermission } from '../../platform/permissions.ts';
+import { decodeCursor, encodeCursor } from '../../platform/schemas.ts';
+import { type CustomFieldDef, loadCustomFields } from './custom-fields.ts';
+import { canSeePii, maskField, maskIdNumber, maskPhone } from './mask.ts';
+import { type ContactValues, type CustomerValues, FIELD_COLUMNS, prepareCustomer } from './prepare.ts';
+import {
+  assertCustomerVisible,
+  type ContactRow,
+  type CustomerRow,
+  contactsOf,
+  dateOnly,
+  findCustomer,
+  type HistoryRow,
+  insertCustomer,
+  insertHistory,
+  inTx,
+  lockCustomer,
+  replaceContacts,
+  rowValues,
+  updateCustomerRow,
+} from './repo.ts';
+import type { TCustomerCreate, TCustomerInput, TCustomerPatch } from './schema.ts';
+
+type Actor = AuthedCtx['actor'];
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+export function contactOut(actor: Actor, c: ContactRow) {
+  const pii = canSeePii(actor);
+  return {
+    id: c.id,
+    name: c.name,
+    role: c.role,
+    phone: pii ? c.phone : maskPhone(c.phone),
+    phoneBackup: pii ? c.phone_backup : maskPhone(c.phone_backup),
+    email: c.email,
+    isPrimary: c.is_primary,
+    notes: c.notes,
+  };
+}
+
+/** The list form of a customer. ID number and phone masked unless the actor has customer.pii. */
+export function customerSummaryOut(actor: Actor, r: Record<string, any>) {
+  const pii = canSeePii(actor);
+  return {
+    id: r.id,
+    code: r.code,
+    kind: r.kind,
+    name: r.name,
+    status: r.status,
+    mergedIntoId: r.merged_into_id,
+    branchId: r.branch_id,
+    ownerId: r.owner_id,
+    ownerName: r.owner_name ?? null,
+    tier: r.tier,
+    tags: r.tags ?? [],
+    idType: r.id_type,
+    idNumber: pii ? r.id_number : maskIdNumber(r.id_number),
+    phone: pii ? r.phone : maskPhone(r.phone),
+    registeredName: r.registered_name,
+    riskLevel: r.risk_level,
+    custom: r.custom ?? {},
+    lastContactAt: iso(r.last_contact_at),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+/** The full form of a customer, with contacts. The only serializer of a customer record. */
+export function customerOut(actor: Actor, r: CustomerRow, contacts: ContactRow[]) {
+  const pii = canSeePii(actor);
+  return {
+    ...customerSummaryOut(actor, r),
+    sourceChannel: r.source_channel,
+    notes: r.notes,
+    gender: r.gender,
+    birthDate: r.birth_date ? dateOnly(r.birth_date) : null,
+    phoneBackup: pii ? r.phone_backup : maskPhone(r.phone_backup),
+    email: r.email,
+    address: r.address,
+    occupation: r.occupation,
+    employer: r.employer,
+    creditCode: r.credit_code,
+    industry: r.industry,
+    purpose: r.purpose,
+    assetsUnderCustody: r.assets_under_custody,
+    profile: (r.profile as Record<string, unknown>) ?? {},
+    relationship: (r.relationship as Record<string, unknown>) ?? {},
+    contacts: contacts.map((c) => contactOut(actor, c)),
+    createdAt: r.created_at.toISOString(),
+    version: r.version,
+    piiMasked: !pii,
+  };
+}
+
+type Snapshot = Record<string, unknown>;
+
+/** A customer flattened to API field names (`custom.x`, `profile.y`, `contacts`) for history and audit. */
+export function snapshot(v: CustomerValues, contacts?: (ContactValues | ContactRow)[]): Snapshot {
+  const s: Snapshot = {};
+  for (const [f, col] of Object.entries(FIELD_COLUMNS)) s[f] = v[col] ?? null;
+  for (const block of ['profile', 'relationship', 'custom'] as const)
+    for (const [k, x] of Object.entries(v[block] ?? {})) s[`${block}.${k}`] = x;
+  if (contacts)
+    s.contacts = contacts.map((c) => ({
+      name: c.name,
+      role: c.role,
+      phone: c.phone,
+      phoneBackup: c.phone_backup,
+      email: c.email,
+      isPrimary: c.is_primary,
+      notes: c.notes,
+    }));
+  return s;
+}
+
+/** One history row per changed field. */
+export function changes(before: Snapshot, after: Snapshot): HistoryRow[] {
+  const out: HistoryRow[] = [];
+  for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const a = before[k] ?? null;
+    const b = after[k] ?? null;
+    if (JSON.stringify(a) !== JSON.stringify(b)) out.push({ field: k, old_value: a, new_value: b });
+  }
+  return out;
+}
+
+/** Personal data in a history or audit value, masked for an actor (null actor: always masked). */
+export function maskHistoryValue(actor: Actor | null, field: string, v: unknown): unknown {
+  if (field === 'contacts' && Array.isArray(v))
+    return v.map((c: any) => ({
+      ...c,
+      phone: maskField(actor, 'phone', c.phone),
+      phoneBackup: maskField(actor, 'phone', c.phoneBackup),
+    }));
+  return maskField(actor, field, v);
+}
+const maskedForAudit = (s: Snapshot) =>
+  Object.fromEntries(Object.entries(s).map(([k, v]) => [k, maskHistoryValue(null, k, v)]));
+
+function fail(errors: Record<string, string>) {
+  const first = Object.entries(errors)[0];
+  throw badRequest('VALIDATION_FAILED', `Invalid ${first[0]}: ${first[1]}`, errors);
+}
+
+function requireWrite(actor: Actor) {
+  if (!can(actor, 'customer.write') && !can(actor, 'customer.import'))
+    throw forbidden('Permission customer.write is required');
+}
+
+/** Branch must be one the actor may use; the owner an active user of a branch the actor may see. */
+async function checkReferences(ctx: AuthedCtx, v: CustomerValues, before: CustomerValues | null) {
+  if (!before || before.branch_id !== v.branch_id) {
+    assertInScope(ctx.actor, v.branch_id, 'BRANCH_NOT_FOUND');
+    const b = await ctx.db
+      .selectFrom('branches')
+      .select('id')
+      .where('id', '=', v.branch_id)
+      .executeTakeFirst();
+    if (!b) throw badRequest('BRANCH_NOT_FOUND', 'No such branch', { branchId: 'BRANCH_NOT_FOUND' });
+  }
+  if (v.owner_id != null && v.owner_id !== before?.owner_id) {
+    const u = await ctx.db
+      .selectFrom('users')
+      .select(['branch_id', 'status'])
+      .where('id', '=', v.owner_id)
+      .executeTakeFirst();
+    const visible =
+      u &&
+      u.status === 'active' &&
+      (ctx.actor.permissions.has('scope.all_branches') || u.branch_id === ctx.actor.branchId);
+    if (!visible)
+      throw badRequest('OWNER_INVALID', 'The owner is not an active user you can see', {
+        ownerId: 'OWNER_INVALID',
+      });
+  }
+}
+
+async function loadDefs(ctx: AuthedCtx, defs?: CustomFieldDef[]) {
+  return defs ?? (await loadCustomFields(ctx));
+}
+
+export async function getCustomer(ctx: AuthedCtx, id: number) {
+  requirePermission(ctx.actor, 'customer.read');
+  const row = await findCustomer(ctx, id);
+  const contacts = await contactsOf(ctx, [id]);
+  await auditUnmaskedView(ctx, [row], contacts);
+  return customerOut(ctx.actor, row, contacts);
+}
+
+/** Every response that carries unmasked personal data leaves an audit row (SPEC §1: every unmasked view is logged). */
+export async function auditUnmaskedView(
+  ctx: AuthedCtx,
+  rows: {
+    id: number;
+    branch_id: number;
+    id_number?: string | null;
+    phone?: string | null;
+    phone_backup?: string | null;
+  }[],
+  contacts: ContactRow[] = [],
+) {
+  if (!canSeePii(ctx.actor)) return;
+  const ids = rows
+    .filter(
+      (r) =>
+        r.id_number ||
+        r.phone ||
+        r.phone_backup ||
+        contacts.some((c) => c.customer_id === r.id && (c.phone || c.phone_backup)),
+    )
+    .map((r) => r.id);
+  if (ids.length === 0) return;
+  await audit(ctx, {
+    action: 'customer.pii_viewed',
+    entity: 'customer',
+    entityId: ids.length === 1 ? ids[0] : null,
+    branchId: rows.length === 1 ? rows[0].branch_id : null,
+    meta: { customerIds: ids },
+  });
+}
+
+async function freshOut(ctx: AuthedCtx, id: number) {
+  const row = await findCustomer(ctx, id);
+  return customerOut(ctx.actor, row, await contactsOf(ctx, [id]));
+}
+
+/** Creates a customer; the same transaction writes its contacts, a history row and the audit row. */
+export async function createCustomer(
+  ctx: AuthedCtx,
+  input: TCustomerCreate,
+  opts: { defs?: CustomFieldDef[] } = {},
+) {
+  requireWrite(ctx.actor);
+  const defs = await loadDefs(ctx, opts.defs);
+  const { values, contacts, errors } = prepareCustomer(input, null, defs, { branchId: ctx.actor.branchId });
+  if (Object.keys(errors).length) fail(errors);
+  const id = await inTx(ctx, async (tx) => {
+    await checkReferences(tx, values, null);
+    const taken = await tx.db
+      .selectFrom('customers')
+      .select('id')
+      .where('code', '=', values.code)
+      .executeTakeFirst();
+    if (taken) throw conflict('CUSTOMER_CODE_TAKEN', 'A customer with this code exists');
+    const { id } = await insertCustomer(tx, values);
+    if (contacts?.length) await replaceContacts(tx, id, contacts);
+    await insertHistory(tx, id, [{ action: 'create', field: '*', old_value: null, new_value: null }]);
+    await audit(tx, {
+      action: 'customer.created',
+      entity: 'customer',
+      entityId: id,
+      branchId: values.branch_id,
+      after: maskedForAudit(snapshot(values, contacts)),
+    });
+    return id;
+  });
+  return freshOut(ctx, id);
+}
+
+/**
+ * Applies a change to a locked customer inside a transaction: validation, references, row, contacts, history
+ * (one row per changed field) and audit. Returns whether anything changed.
+ */
+async function applyChange(
+  tx: AuthedCtx,
+  before: CustomerRow | Awaited<ReturnType<typeof lockCustomer>>,
+  input: TCustomerInput,
+  defs: CustomFieldDef[],
+): Promise<boolean> {
+  if (before.status === 'merged')
+    throw conflict('CUSTOMER_MERGED', 'This customer was merged into another; change the survivor instead', {
+      mergedIntoId: before.merged_into_id,
+    });
+  const beforeValues = rowValues(before);
+  const beforeContacts = await contactsOf(tx, [before.id]);
+  const { values, contacts, errors } = prepareCustomer(input, beforeValues, defs, {
+    branchId: before.branch_id,
+  });
+  if (Object.keys(errors).length) fail(errors);
+  if (values.code !== beforeValues.code) {
+    const taken = await tx.db
+      .selectFrom('customers')
+      .select('id')
+      .where('code', '=', values.code)
+      .executeTakeFirst();
+    if (taken) throw conflict('CUSTOMER_CODE_TAKEN', 'A customer with this code exists');
+  }
+  const s0 = snapshot(beforeValues, contacts ? beforeContacts : undefined);
+  const s1 = snapshot(values, contacts);
+  const rows = changes(s0, s1);
+  if (rows.length === 0) return false;
+  await checkReferences(tx, values, beforeValues);
+  await updateCustomerRow(tx, before.id, values);
+  if (contacts) await replaceContacts(tx, before.id, contacts);
+  await insertHistory(tx, before.id, rows);
+  const masked = (side: 'old_value' | 'new_value') =>
+    Object.fromEntries(rows.map((r) => [r.field, maskHistoryValue(null, r.field, r[side])]));
+  await audit(tx, {
+    action: 'customer.updated',
+    entity: 'customer',
+    entityId: before.id,
+    branchId: values.branch_id,
+    before: masked('old_value'),
+    after: masked('new_value'),
+  });
+  return true;
+}
+
+/** Changes a customer. A stale `version` answers 409 VERSION_CONFLICT with the fresh record. */
+export async function updateCustomer(ctx: AuthedCtx, id: number, input: TCustomerPatch) {
+  requirePermission(ctx.actor, 'customer.write');
+  const defs = await loadCustomFields(ctx);
+  const { version, ...patch } = input;
+  await inTx(ctx, async (tx) => {
+    const before = await lockCustomer(tx, id);
+    if (before.version !== version) {
+      throw new AppError(
+        'VERSION_CONFLICT',
+        409,
+        'Someone else changed this customer; reload and try again',
+        undefined,
+        {
+          current: customerOut(
+            ctx.actor,
+            { ...before, owner_name: null } as CustomerRow,
+            await contactsOf(tx, [id]),
+          ),
+        },
+      );
+    }
+    await applyChange(tx, before, patch, defs);
+  });
+  return freshOut(ctx, id);
+}
+
+/**
+ * The importer's write path: creates the customer with this code, or changes the one that has it (no version
+ * check; only the fields present change). A code held by a customer outside the actor's branches is refused.
+ * Throws AppError (400 with fields, 409) like the API; pass `defs` once per import to skip reloading them.
+ */
+export async function upsertCustomerByCode(
+  ctx: AuthedCtx,
+  input: TCustomerCreate,
+  opts: { defs?: CustomFieldDef[] } = {},
+): Promise<{ action: 'created' | 'updated' | 'unchanged'; id: number }> {
+  requireWrite(ctx.actor);
+  const defs = await loadDefs(ctx, opts.defs);
+  const code = prepareCustomer({ code: input.code, name: 'x' }, null, [], { branchId: 0 }).values.code;
+  return inTx(ctx, async (tx) => {
+    const existing = code
+      ? await tx.db
+          .selectFrom('customers')
+          .select(['id', 'branch_id'])
+          .where('code', '=', code)
+          .forUpdate()
+          .executeTakeFirst()
+      : undefined;
+    if (!existing) {
+      const created = await createCustomer(tx, input, { defs });
+      return { action: 'created' as const, id: created.id };
+    }
+    const scope =
+      ctx.actor.permissions.has('scope.all_branches') || existing.branch_id === ctx.actor.branchId;
+    if (!scope) throw conflict('CUSTOMER_CODE_TAKEN', 'A customer with this code exists in another branch');
+    const before = await lockCustomer(tx, existing.id);
+    const { code: _c, ...patch } = input;
+    const changed = await applyChange(tx, before, patch, defs);
+    return { action: changed ? ('updated' as const) : ('unchanged' as const), id: existing.id };
+  });
+}
+
+/** Validates one input row without touching the database (for an importer's dry run). */
+export function validateCustomerInput(input: TCustomerCreate, defs: CustomFieldDef[], branchId: number) {
+  return prepareCustomer(input, null, defs, { branchId }).errors;
+}
+
+export async function customerHistory(ctx: AuthedCtx, id: number, q: { cursor?: string; limit: number }) {
+  requirePermission(ctx.actor, 'customer.read');
+  await assertCustomerVisible(ctx, id);
+  const after = decodeCursor(q.cursor);
+  const rows = await ctx.db
+    .selectFrom('customer_history')
+    .selectAll()
+    .where('customer_id', '=', id)
+    .$if(!!after, (qb) => qb.where('id', '<', Number(after![0])))
+    .orderBy('id', 'desc')
+    .limit(q.limit + 1)
+    .execute();
+  const more = rows.length > q.limit;
+  const items = rows.slice(0, q.limit).map((r) => ({
+    id: r.id,
+    at: r.at.toISOString(),
+    actorId: r.actor_id,
+    actorName: r.actor_name,
+    action: r.action,
+    field: r.field,
+    oldValue: maskHistoryValue(ctx.actor, r.field, r.old_value),
+    newValue: maskHistoryValue(ctx.actor, r.field, r.new_value),
+  }));
+  return { items, nextCursor: more ? encodeCursor([items[items.length - 1].id]) : null };
+}
+
+/** Returns unmasked personal data to a permitted user and records that they saw it. */
+export async function revealCustomerPii(
+  ctx: AuthedCtx,
+  id: number,
+  fields: ('idNumber' | 'phone' | 'phoneBackup' | 'contacts')[],
+) {
+  requirePermission(ctx.actor, 'customer.read', 'customer.pii');
+  const row = await findCustomer(ctx, id);
+  const out: Record<string, unknown> = {};
+  if (fields.includes('idNumber')) out.idNumber = row.id_number;
+  if (fields.includes('phone')) out.phone = row.phone;
+  if (fields.includes('phoneBackup')) out.phoneBackup = row.phone_backup;
+  if (fields.includes('contacts'))
+    out.contacts = (await contactsOf(ctx, [id])).map((c) => ({
+      id: c.id,
+      phone: c.phone,
+      phoneBackup: c.phone_backup,
+    }));
+  await audit(ctx, {
+    action: 'customer.pii_revealed',
+    entity: 'customer',
+    entityId: id,
+    branchId: row.branch_id,
+    meta: { fields },
+  });
+  return out;
+}
