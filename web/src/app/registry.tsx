@@ -1,6 +1,5 @@
-// Features plug into the app here. Each folder web/src/features/<domain>/ has an index.ts(x) whose default export
-// is `defineFeature({...})`: its pages (routes) and its menu entries, each with the permission it needs.
-// They are discovered at build time — adding a folder is enough; no shared file to edit.
+// Collects every feature (web/src/features/*/index.ts(x), default export `defineFeature({...})`) at build time:
+// adding a folder is enough, there is no shared list to edit. See app/feature.ts for what a feature declares.
 import {
   AppstoreOutlined,
   BarChartOutlined,
@@ -11,49 +10,20 @@ import {
   TeamOutlined,
 } from '@ant-design/icons';
 import { type ComponentType, type LazyExoticComponent, lazy, type ReactNode } from 'react';
+import { type Feature, MENU_GROUP_KEYS, type MenuGroup, type Needs } from './feature';
 
-/** The side menu's groups, in this order. Only groups with at least one visible item show. */
-export const MENU_GROUPS = [
-  { key: 'home', icon: <HomeOutlined /> },
-  { key: 'customers', icon: <TeamOutlined /> },
-  { key: 'service', icon: <CustomerServiceOutlined /> },
-  { key: 'programs', icon: <AppstoreOutlined /> },
-  { key: 'outreach', icon: <PhoneOutlined /> },
-  { key: 'reports', icon: <BarChartOutlined /> },
-  { key: 'admin', icon: <SettingOutlined /> },
-] as const;
-export type MenuGroup = (typeof MENU_GROUPS)[number]['key'];
+export type { Feature, FeatureMenuItem, FeatureRoute, MenuGroup, Needs } from './feature';
 
-/** A permission code, or a list of which any one is enough. */
-export type Needs = string | string[];
-
-export interface FeatureRoute {
-  /** Path under the shell, without leading slash: `customers`, `customers/:id`; `''` is the home page. */
-  path: string;
-  /** The page, loaded on first visit: `() => import('./CustomersPage')` (default export). */
-  page: () => Promise<{ default: ComponentType }>;
-  permission?: Needs;
-}
-
-export interface FeatureMenuItem {
-  group: MenuGroup;
-  /** Link target, e.g. `/customers`. */
-  path: string;
-  /** i18n key with namespace, e.g. `customers:menu.list`. */
-  label: string;
-  icon?: ReactNode;
-  permission?: Needs;
-  /** Position inside the group (smaller first). */
-  order?: number;
-}
-
-export interface Feature {
-  id: string;
-  routes?: FeatureRoute[];
-  menu?: FeatureMenuItem[];
-}
-
-export const defineFeature = (f: Feature) => f;
+const GROUP_ICONS: Record<MenuGroup, ReactNode> = {
+  home: <HomeOutlined />,
+  customers: <TeamOutlined />,
+  service: <CustomerServiceOutlined />,
+  programs: <AppstoreOutlined />,
+  outreach: <PhoneOutlined />,
+  reports: <BarChartOutlined />,
+  admin: <SettingOutlined />,
+};
+export const MENU_GROUPS = MENU_GROUP_KEYS.map((key) => ({ key, icon: GROUP_ICONS[key] }));
 
 export interface RegisteredRoute {
   path: string;

@@ -5,7 +5,7 @@ import {
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
-import { defineFeature } from '../../app/registry';
+import { defineFeature } from '../../app/feature';
 
 export default defineFeature({
   id: 'admin',

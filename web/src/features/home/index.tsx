@@ -1,5 +1,5 @@
 import { HomeOutlined } from '@ant-design/icons';
-import { defineFeature } from '../../app/registry';
+import { defineFeature } from '../../app/feature';
 
 export default defineFeature({
   id: 'home',

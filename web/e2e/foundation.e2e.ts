@@ -1,0 +1,166 @@
+// Journey: the administrator's first morning with Kefu — sign in, find their way in three languages, add a
+// colleague and check that the creation is in the audit log; a colleague who mistypes is told clearly why.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HAN, launch, newPage, screenshot, signIn, text } from './browser';
+
+type Me = { displayName: string; branch: { name: string }; department: { name: string }; locale: string };
+
+const me = (page: Page) => page.evaluate(async () => (await (await fetch('/api/me')).json()) as Me);
+const menuText = (page: Page) => text(page.getByTestId('side-menu'));
+const headerText = (page: Page) => text(page.getByTestId('app-header'));
+
+async function chooseLanguage(page: Page, label: string) {
+  await page.getByTestId('language-switch').click();
+  await page.getByRole('menuitem', { name: label }).click();
+}
+
+/** Picks an option of an Ant Design Select by its visible text. */
+async function pick(page: Page, testId: string, option: string) {
+  await page.getByTestId(testId).click();
+  await page
+    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option })
+    .first()
+    .click();
+}
+
+describe('Foundation journey', () => {
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launch();
+    page = await newPage(browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('a colleague who mistypes the password is told so, and after five tries when the lock ends', async () => {
+    const p = await newPage(browser);
+    await p.goto('/');
+    await p.waitForURL(/\/sign-in/);
+    await p.getByTestId('sign-in').click();
+    await p.getByText('请输入用户名').waitFor();
+    await p.getByText('请输入密码').waitFor();
+
+    await p.getByTestId('username').fill('viewer');
+    await p.getByTestId('password').fill('wrong-password-1');
+    await p.getByTestId('sign-in').click();
+    expect(await text(p.getByTestId('sign-in-error'))).toContain('用户名或密码错误');
+    for (let i = 2; i <= 5; i++) {
+      await p.getByTestId('password').fill(`wrong-password-${i}`);
+      await p.getByTestId('sign-in').click();
+      await p.waitForResponse((r) => r.url().endsWith('/api/auth/login'));
+    }
+    const locked = p.getByTestId('sign-in-error');
+    await locked.getByText('账户已锁定').waitFor();
+    expect(await text(locked)).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d/);
+    await screenshot(p, 'foundation-sign-in-locked-zh-CN');
+    await p.context().close();
+  });
+
+  it('the administrator signs in and the shell shows in Simplified Chinese', async () => {
+    await signIn(page, 'admin');
+    const menu = await menuText(page);
+    for (const s of ['工作台', '系统管理', '用户管理', '角色权限', '营业部', '部门', '班组', '审计日志'])
+      expect(menu).toContain(s);
+    // groups without registered pages do not show
+    expect(menu).not.toContain('外呼回访');
+    const header = await headerText(page);
+    expect(header).toContain('系统管理员');
+    expect(header).toContain('总部');
+    expect(header).toContain('简体中文');
+    expect(await text(page.getByTestId('greeting'))).toMatch(/好|夜深了/);
+    expect(await text(page.getByTestId('my-roles'))).toContain('系统管理员');
+    await screenshot(page, 'foundation-shell-zh-CN');
+  });
+
+  it('switches to English: every string of the menu and header changes at once', async () => {
+    await chooseLanguage(page, 'English');
+    await page.getByTestId('side-menu').getByText('Administration').waitFor();
+    const who = await me(page);
+    expect(who.locale).toBe('en');
+    // user-entered data (names of the person and the branch) stays as entered; everything else is English
+    const strip = (s: string) =>
+      [who.displayName, who.branch.name, who.department.name].reduce((acc, d) => acc.replaceAll(d, ''), s);
+    const menu = await menuText(page);
+    const header = await headerText(page);
+    for (const s of [
+      'Home',
+      'Administration',
+      'Users',
+      'Roles',
+      'Branches',
+      'Departments',
+      'Teams',
+      'Audit log',
+    ])
+      expect(menu).toContain(s);
+    expect(header).toContain('English');
+    expect(strip(menu)).not.toMatch(HAN);
+    expect(strip(header)).not.toMatch(HAN);
+    expect(strip(await text(page.locator('main')))).not.toMatch(HAN);
+    await screenshot(page, 'foundation-shell-en');
+  });
+
+  it('switches to Traditional Chinese, and the choice is remembered for the user', async () => {
+    await chooseLanguage(page, '繁體中文');
+    await page.getByTestId('side-menu').getByText('系統管理').waitFor();
+    expect(await menuText(page)).toContain('使用者管理');
+    await screenshot(page, 'foundation-shell-zh-TW');
+
+    await page.reload();
+    await page.getByTestId('side-menu').getByText('系統管理').waitFor();
+    // not only this browser: with local storage cleared, the server remembers it for the user
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await page.getByTestId('side-menu').getByText('系統管理').waitFor();
+    expect((await me(page)).locale).toBe('zh-TW');
+
+    await chooseLanguage(page, '简体中文');
+    await page.getByTestId('side-menu').getByText('系统管理').waitFor();
+  });
+
+  it('adds a colleague on the users page and finds the creation in the audit log', async () => {
+    await page.getByTestId('side-menu').getByText('用户管理').click();
+    await page.waitForURL(/\/admin\/users$/);
+    await page.getByRole('cell', { name: 'agent2', exact: true }).waitFor();
+
+    await page.getByTestId('user-create').click();
+    await page.getByTestId('user-username').fill('e2e_zhou');
+    await page.getByTestId('user-displayName').fill('周晓明');
+    await page.getByTestId('user-password').fill('Welcome2026');
+    await pick(page, 'user-branch', '北京朝阳营业部');
+    await pick(page, 'user-department', '客服部');
+    await pick(page, 'user-roles', '客服专员');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('user-save').click();
+    await page.getByText('用户已创建').waitFor();
+    await page.getByRole('cell', { name: 'e2e_zhou', exact: true }).waitFor();
+
+    // the same username again is refused with a clear message
+    await page.getByTestId('user-create').click();
+    await page.getByTestId('user-username').fill('e2e_zhou');
+    await page.getByTestId('user-displayName').fill('重复');
+    await page.getByTestId('user-password').fill('Welcome2026');
+    await pick(page, 'user-branch', '北京朝阳营业部');
+    await pick(page, 'user-department', '客服部');
+    await page.getByTestId('user-save').click();
+    await page.getByText('该用户名已被使用').waitFor();
+    await page.getByRole('button', { name: /取\s*消/ }).click();
+    await screenshot(page, 'foundation-users-zh-CN');
+
+    await page.getByTestId('side-menu').getByText('审计日志').click();
+    await page.waitForURL(/\/audit$/);
+    const row = page.locator('tr.ant-table-row', { hasText: 'user.created' }).first();
+    await row.waitFor();
+    expect(await text(row)).toContain('新建用户');
+    expect(await text(row)).toContain('系统管理员');
+    await row.locator('.ant-table-row-expand-icon').click();
+    const diff = page.getByTestId('audit-diff').first();
+    await diff.waitFor();
+    expect(await text(diff)).toContain('e2e_zhou');
+    await screenshot(page, 'foundation-audit-zh-CN');
+  });
+});

@@ -1,0 +1,15 @@
+// Browser journeys: the real server (embedded PostgreSQL, demo organisation) and Debian's Chromium.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['e2e/**/*.e2e.ts'],
+    globalSetup: ['e2e/global-setup.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    teardownTimeout: 60_000,
+    fileParallelism: false,
+    maxWorkers: 1,
+    environment: 'node',
+  },
+});
