@@ -3,9 +3,20 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
+import { badRequest } from '../../platform/errors.ts';
+import { requirePermission } from '../../platform/permissions.ts';
 import { commonErrors, page, ZId, ZIdParams, ZLimit, ZOk } from '../../platform/schemas.ts';
+import {
+  ATTACHMENT_CATEGORIES,
+  addAttachment,
+  attachmentContent,
+  deleteAttachment,
+  listAttachments,
+  MAX_ATTACHMENT_BYTES,
+} from './attachments.ts';
 import { createCustomField, listCustomFields, updateCustomField } from './custom-fields.ts';
 import { getInteraction, listInteractions, logInteraction } from './interactions.ts';
+import { customerDuplicates, duplicateGroups, mergeCustomers } from './merge.ts';
 import {
   INTERACTION_CHANNELS,
   SORT_FIELDS,
@@ -14,6 +25,7 @@ import {
   ZCustomerPage,
   ZCustomerPatch,
   ZCustomerSearch,
+  ZCustomerSummary,
   ZCustomField,
   ZCustomFieldCreate,
   ZCustomFieldPatch,
@@ -169,6 +181,145 @@ export const customerRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       requireActor(req.ctx);
       return revealCustomerPii(req.ctx, req.params.id, req.body.fields);
+    },
+  );
+
+  // Duplicates and merge
+  app.get(
+    '/customers/duplicates',
+    {
+      schema: {
+        tags,
+        summary: 'Groups of likely duplicates: same ID number, same main phone, or same name in a branch',
+        querystring: z.object({ by: z.enum(['id_number', 'phone', 'name']), limit: ZLimit }),
+        response: {
+          200: z.array(z.object({ by: z.string(), customers: z.array(ZCustomerSummary) })),
+          ...commonErrors,
+        },
+      },
+    },
+    async (req) => {
+      requireActor(req.ctx);
+      return duplicateGroups(req.ctx, req.query);
+    },
+  );
+  app.get(
+    '/customers/:id/duplicates',
+    {
+      schema: {
+        tags,
+        summary: 'Customers that look like this one, with the reasons (id_number, credit_code, phone, name)',
+        params: ZIdParams,
+        response: {
+          200: z.array(z.object({ customer: ZCustomerSummary, reasons: z.array(z.string()) })),
+          ...commonErrors,
+        },
+      },
+    },
+    async (req) => {
+      requireActor(req.ctx);
+      return customerDuplicates(req.ctx, req.params.id);
+    },
+  );
+  app.post(
+    '/customers/:id/merge',
+    {
+      schema: {
+        tags,
+        summary:
+          'Merge other customers into this one (the survivor); nothing is lost, the merged stay as status merged',
+        params: ZIdParams,
+        body: z.object({ sourceIds: z.array(z.number().int().positive()).min(1).max(20) }),
+        response: {
+          200: z.object({ customer: ZCustomer, moved: z.record(z.string(), z.number()) }),
+          ...commonErrors,
+        },
+      },
+    },
+    async (req) => {
+      requireActor(req.ctx);
+      return mergeCustomers(req.ctx, req.params.id, req.body.sourceIds);
+    },
+  );
+
+  // Attachments
+  const ZAttachment = z.object({
+    id: z.number(),
+    customerId: z.number(),
+    interactionId: z.number().nullable(),
+    category: z.enum(ATTACHMENT_CATEGORIES),
+    filename: z.string(),
+    contentType: z.string(),
+    sizeBytes: z.number(),
+    sha256: z.string(),
+    description: z.string().nullable(),
+    uploadedBy: z.number().nullable(),
+    createdAt: z.string(),
+    inline: z.boolean(),
+  });
+  const ZAttachmentParams = z.object({ id: ZId, attachmentId: ZId });
+  app.get(
+    '/customers/:id/attachments',
+    { schema: { tags, params: ZIdParams, response: { 200: z.array(ZAttachment), ...commonErrors } } },
+    async (req) => {
+      requireActor(req.ctx);
+      return listAttachments(req.ctx, req.params.id);
+    },
+  );
+  app.post(
+    '/customers/:id/attachments',
+    {
+      schema: {
+        tags,
+        summary: 'Upload a photo or document (multipart: fields category, description, then file; ≤ 10 MB)',
+        consumes: ['multipart/form-data'],
+        params: ZIdParams,
+        response: { 200: ZAttachment, ...commonErrors },
+      },
+    },
+    async (req) => {
+      requireActor(req.ctx);
+      // Refuse before reading the upload when the caller may not write.
+      requirePermission(req.ctx.actor, 'customer.write');
+      if (!req.isMultipart())
+        throw badRequest('FILE_REQUIRED', 'Send the file as multipart/form-data', { file: 'REQUIRED' });
+      const data = await req.file({ limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1 } });
+      if (!data) throw badRequest('FILE_REQUIRED', 'No file in the upload', { file: 'REQUIRED' });
+      const content = await data.toBuffer();
+      const field = (name: string) => {
+        const f = data.fields[name];
+        return f && !Array.isArray(f) && f.type === 'field' ? String(f.value) : undefined;
+      };
+      return addAttachment(req.ctx, req.params.id, {
+        filename: data.filename,
+        content,
+        category: field('category'),
+        description: field('description'),
+      });
+    },
+  );
+  app.get(
+    '/customers/:id/attachments/:attachmentId/content',
+    {
+      schema: {
+        tags,
+        summary: 'The file: images inline, others as a download; ID scans need customer.pii (audited)',
+        params: ZAttachmentParams,
+      },
+    },
+    async (req, reply) => {
+      requireActor(req.ctx);
+      const f = await attachmentContent(req.ctx, req.params.id, req.params.attachmentId);
+      return reply.headers(f.headers).send(f.content);
+    },
+  );
+  app.delete(
+    '/customers/:id/attachments/:attachmentId',
+    { schema: { tags, params: ZAttachmentParams, response: { 200: ZOk, ...commonErrors } } },
+    async (req) => {
+      requireActor(req.ctx);
+      await deleteAttachment(req.ctx, req.params.id, req.params.attachmentId);
+      return { ok: true as const };
     },
   );
 
