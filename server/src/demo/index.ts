@@ -1,5 +1,6 @@
 // Demo data for trying Kefu: the organisation first, then whatever each module adds (customers, tickets …).
 import type { Database } from '../db/index.ts';
+import { loadDemoCustomers } from './customers.ts';
 import { loadDemoOrganisation } from './foundation.ts';
 
 export type DemoOptions = {
@@ -9,7 +10,7 @@ export type DemoOptions = {
 export type DemoStep = (db: Database, opts: DemoOptions) => Promise<void>;
 
 /** Modules append their demo steps here; they run in order after the organisation. */
-export const demoSteps: DemoStep[] = [];
+export const demoSteps: DemoStep[] = [loadDemoCustomers];
 
 export async function loadDemo(db: Database, opts: DemoOptions = {}) {
   const org = await loadDemoOrganisation(db);

@@ -316,11 +316,11 @@ export const BUILTIN_FIELDS: ImportField[] = [
     aliases: ['资产', '托管资产', '客户权益', '权益', 'assets'],
   }),
   f('products', ['常做品种', '常做品種', 'Typical products'], list, {
-    column: 'profile.products',
+    column: 'profile.typicalProducts',
     aliases: ['交易品种', '品种', 'products'],
   }),
   f('experience', ['投资经验', '投資經驗', 'Experience'], text(200), {
-    column: 'profile.experience',
+    column: 'profile.investmentExperience',
     aliases: ['交易经验'],
   }),
   f('tradingFrequency', ['交易频率', '交易頻率', 'Trading frequency'], text(100), {

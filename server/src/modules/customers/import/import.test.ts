@@ -92,17 +92,24 @@ describe('customer import', () => {
       .execute();
     expect(history).toEqual([
       { field: 'phone', old_value: mobile(10), new_value: mobile(11), action: 'import' },
-      { field: 'risk_level', old_value: 'C3', new_value: 'C4', action: 'import' },
+      { field: 'riskLevel', old_value: 'C3', new_value: 'C4', action: 'import' },
     ]);
   });
 
   it('maps zh-TW headers, normalises full-width digits and spaces in phones and ID numbers', async () => {
     const id = validIdNumber(20);
-    const fullWidth = (s: string) => s.replace(/[0-9X]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
+    const fullWidth = (s: string) =>
+      s.replace(/[0-9X]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
     const res = await run(
       `\uFEFF${csvText([
         ['客戶編號', '客戶姓名', '證件號碼', '手機號碼', '營業部'],
-        [fullWidth('T001'), '陳 大文', ` ${fullWidth(id.slice(0, 6))} ${fullWidth(id.slice(6))} `, ' １３８ ００００ １２３４ ', 'SZ01'],
+        [
+          fullWidth('T001'),
+          '陳 大文',
+          ` ${fullWidth(id.slice(0, 6))} ${fullWidth(id.slice(6))} `,
+          ' １３８ ００００ １２３４ ',
+          'SZ01',
+        ],
       ])}`,
     );
     expect(res).toMatchObject({ created: 1, rejected: 0 });
@@ -119,7 +126,11 @@ describe('customer import', () => {
     expect(res.errors[0]).toMatchObject({ line: 2, field: 'branch', reason: 'BRANCH_UNKNOWN' });
     const res2 = await run(file, 'customers.csv', { createBranches: true });
     expect(res2).toMatchObject({ created: 1, rejected: 0 });
-    const b = await t.db.selectFrom('branches').selectAll().where('name', '=', '杭州西湖营业部').executeTakeFirst();
+    const b = await t.db
+      .selectFrom('branches')
+      .selectAll()
+      .where('name', '=', '杭州西湖营业部')
+      .executeTakeFirst();
     expect(b).toBeTruthy();
   });
 
@@ -138,7 +149,11 @@ describe('customer import', () => {
   });
 
   it('a branch-scoped importer may import only into their own branch', async () => {
-    const user = await t.db.selectFrom('users').select('id').where('username', '=', 'supervisor').executeTakeFirstOrThrow();
+    const user = await t.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'supervisor')
+      .executeTakeFirstOrThrow();
     const actor = (await loadActor(t.db, user.id))!;
     const res = await importCustomers(
       { db: t.db, actor, ip: null },

@@ -4,6 +4,7 @@
 import { CompiledQuery, sql, type Transaction } from 'kysely';
 import type { Database } from '../../../db/index.ts';
 import type { DB } from '../../../db/types.ts';
+import { FIELD_COLUMNS } from '../prepare.ts';
 
 /** A checked row, as the batch's json_to_recordset reads it. Null means "not given": an update leaves it alone. */
 export type StagedCustomer = {
@@ -69,6 +70,8 @@ export const STAGED_COLUMNS: [string, string][] = [
 
 const recordset = `json_to_recordset($1::json) as s(line int, code text, ${STAGED_COLUMNS.map(([c, t]) => `${c} ${t}`).join(', ')}, profile jsonb, custom jsonb)`;
 const plain = STAGED_COLUMNS.map(([c]) => c);
+/** History rows name fields as the API does (riskLevel, not risk_level), like the customer service's own. */
+const apiName = new Map(Object.entries(FIELD_COLUMNS).map(([api, col]) => [col as string, api]));
 
 /** New customers: every column given (defaults for the rest). $2 = acting user id. */
 const INSERT_SQL = `
@@ -101,7 +104,7 @@ const UPDATE_SQL = `
     select u.id, $2::bigint, $3::text, 'import', v.field, v.old, v.new
       from u join o on o.id = u.id join s on s.code = u.code
       cross join lateral (
-        values ${plain.map((col) => `('${col}', to_jsonb(o.${col}), to_jsonb(s.${col}))`).join(',\n               ')}
+        values ${plain.map((col) => `('${apiName.get(col) ?? col}', to_jsonb(o.${col}), to_jsonb(s.${col}))`).join(',\n               ')}
         union all select 'profile.' || k, o.profile -> k, val from jsonb_each(coalesce(s.profile, '{}')) p(k, val)
         union all select 'custom.' || k, o.custom -> k, val from jsonb_each(coalesce(s.custom, '{}')) q(k, val)
       ) v(field, old, new)
