@@ -100,9 +100,10 @@ export async function buildApp(opts: { db: Database; config: Config; logger?: bo
     const token = req.cookies[SESSION_COOKIE];
     req.actor = token ? await actorFromSession(db, token, config.sessionHours) : null;
     req.ctx = { db, actor: req.actor, ip: req.ip, userAgent: req.headers['user-agent'] ?? null };
-    const url = req.url;
+    const url = req.url.split('?')[0];
     const isApi = url.startsWith('/api/');
-    const isPublicPath = url.startsWith('/api/docs') || url === '/api/openapi.json';
+    // The API documentation pages (swagger-ui) are public; a route that merely starts with "docs" is not.
+    const isPublicPath = url === '/api/docs' || url.startsWith('/api/docs/') || url === '/api/openapi.json';
     if (isApi && !isPublicPath && !req.routeOptions.config?.public && !req.actor && req.routeOptions.url) {
       throw new AppError('UNAUTHENTICATED', 401, 'Sign in first');
     }
