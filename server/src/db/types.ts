@@ -4,6 +4,7 @@ import type { CalendarTables } from '../modules/calendar/tables.ts';
 import type { ImportTables } from '../modules/customers/import/tables.ts';
 import type { CustomerTables } from '../modules/customers/tables.ts';
 import type { KbTables } from '../modules/kb/tables.ts';
+import type { TicketTables } from '../modules/tickets/tables.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 export type Json = ColumnType<unknown, string | undefined, string>;
@@ -116,4 +117,4 @@ export interface FoundationTables {
   audit_log: AuditLogTable;
 }
 
-export interface DB extends FoundationTables, CustomerTables, CalendarTables, KbTables, ImportTables {}
+export interface DB extends FoundationTables, CustomerTables, CalendarTables, KbTables, TicketTables, ImportTables {}

@@ -10,6 +10,7 @@ import { healthRoutes } from './health/routes.ts';
 import { kbRoutes } from './kb/routes.ts';
 import { orgRoutes } from './org/routes.ts';
 import { roleRoutes } from './roles/routes.ts';
+import { ticketRoutes } from './tickets/routes.ts';
 import { userRoutes } from './users/routes.ts';
 
 export const modules: FastifyPluginAsync[] = [
@@ -21,5 +22,6 @@ export const modules: FastifyPluginAsync[] = [
   auditRoutes,
   calendarRoutes,
   kbRoutes,
+  ticketRoutes,
   customerRoutes,
 ] as FastifyPluginAsync[];
