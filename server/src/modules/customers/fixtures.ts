@@ -20,3 +20,34 @@ export async function buildCustomer(t: TestApp, user: string, body: Record<strin
     ...body,
   });
 }
+
+export type UploadOpts = { category?: string; claimedType?: string };
+
+/** Uploads a file to a customer as multipart/form-data, with the content type the client claims. */
+export async function uploadAttachment(
+  t: TestApp,
+  user: string,
+  customerId: number,
+  content: Buffer,
+  filename: string,
+  opts: UploadOpts = {},
+) {
+  const form = new FormData();
+  if (opts.category) form.append('category', opts.category);
+  form.append(
+    'file',
+    new Blob([content], { type: opts.claimedType ?? 'application/octet-stream' }),
+    filename,
+  );
+  const req = new Request('http://localhost/', { method: 'POST', body: form });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: `/api/customers/${customerId}/attachments`,
+    headers: { cookie: await t.login(user), 'content-type': req.headers.get('content-type')! },
+    payload: Buffer.from(await req.arrayBuffer()),
+  });
+  return { status: res.statusCode, body: JSON.parse(res.body) };
+}
+
+/** The smallest PNG header: enough for the magic-byte check. */
+export const PNG_BYTES = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.ts';
-import { buildCustomer, idCard } from './fixtures.ts';
+import { buildCustomer, idCard, PNG_BYTES, uploadAttachment } from './fixtures.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -67,21 +67,8 @@ describe('duplicates and merge', () => {
         channel: 'phone_in',
         summary: `call ${x.id}`,
       });
-      const form = new FormData();
-      form.append('category', 'photo');
-      form.append(
-        'file',
-        new Blob([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3])]),
-        'p.png',
-      );
-      const req = new Request('http://x/', { method: 'POST', body: form });
-      const up = await t.app.inject({
-        method: 'POST',
-        url: `/api/customers/${x.id}/attachments`,
-        headers: { cookie: sup, 'content-type': req.headers.get('content-type')! },
-        payload: Buffer.from(await req.arrayBuffer()),
-      });
-      expect(up.statusCode, up.body).toBe(200);
+      const up = await uploadAttachment(t, 'supervisor', x.id, PNG_BYTES, 'p.png', { category: 'photo' });
+      expect(up.status, JSON.stringify(up.body)).toBe(200);
     }
     const all = [a.id, b.id, c.id];
     const before = await related(all);
