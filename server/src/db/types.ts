@@ -1,10 +1,16 @@
 // The database as Kysely sees it. Each module declares its own tables and adds them here.
 import type { ColumnType, Generated } from 'kysely';
 import type { CalendarTables } from '../modules/calendar/tables.ts';
+import type { CatalogueTables } from '../modules/catalogue/tables.ts';
 import type { ImportTables } from '../modules/customers/import/tables.ts';
 import type { CustomerTables } from '../modules/customers/tables.ts';
+import type { HandoverTables } from '../modules/handover/tables.ts';
 import type { KbTables } from '../modules/kb/tables.ts';
+import type { MetricTables } from '../modules/metrics/tables.ts';
+import type { SegmentTables } from '../modules/segments/tables.ts';
+import type { TaskTables } from '../modules/tasks/tables.ts';
 import type { TicketTables } from '../modules/tickets/tables.ts';
+import type { TierTables } from '../modules/tiers/tables.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 export type Json = ColumnType<unknown, string | undefined, string>;
@@ -117,4 +123,17 @@ export interface FoundationTables {
   audit_log: AuditLogTable;
 }
 
-export interface DB extends FoundationTables, CustomerTables, CalendarTables, KbTables, TicketTables, ImportTables {}
+export interface DB
+  extends FoundationTables,
+    CustomerTables,
+    CalendarTables,
+    KbTables,
+    TicketTables,
+    ImportTables,
+    // Service programs (migration 20261122_3000)
+    TaskTables,
+    CatalogueTables,
+    SegmentTables,
+    TierTables,
+    MetricTables,
+    HandoverTables {}

@@ -5,11 +5,15 @@ import './auth/jobs.ts';
 import { authRoutes } from './auth/routes.ts';
 import './calendar/demo.ts';
 import { calendarRoutes } from './calendar/routes.ts';
+import './catalogue/schedule.ts';
+import { catalogueRoutes } from './catalogue/routes.ts';
 import { customerRoutes } from './customers/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { kbRoutes } from './kb/routes.ts';
 import { orgRoutes } from './org/routes.ts';
 import { roleRoutes } from './roles/routes.ts';
+import { segmentRoutes } from './segments/routes.ts';
+import { taskRoutes } from './tasks/routes.ts';
 import { ticketRoutes } from './tickets/routes.ts';
 import { userRoutes } from './users/routes.ts';
 
@@ -24,4 +28,8 @@ export const modules: FastifyPluginAsync[] = [
   kbRoutes,
   ticketRoutes,
   customerRoutes,
+  // Service programs
+  taskRoutes,
+  catalogueRoutes,
+  segmentRoutes,
 ] as FastifyPluginAsync[];

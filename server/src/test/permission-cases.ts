@@ -6,5 +6,9 @@ import '../modules/org/permission-cases.ts';
 import '../modules/users/permission-cases.ts';
 import '../modules/roles/permission-cases.ts';
 import '../modules/audit/permission-cases.ts';
+import '../modules/customers/permission-cases.ts';
+import '../modules/tasks/permission-cases.ts';
+import '../modules/catalogue/permission-cases.ts';
+import '../modules/segments/permission-cases.ts';
 
 export { BUILTIN_ROLE_USERS, type Caller, cases, type RoleCode, type RouteCase } from './permission-table.ts';
