@@ -1,6 +1,7 @@
 // Debian's Chromium driven by playwright-core (never a downloaded browser), and helpers the journeys share.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
@@ -64,4 +65,18 @@ export const HAN = /\p{Script=Han}/u;
 export function text(locator: Locator): Promise<string> {
   // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what we check
   return locator.innerText();
+}
+
+/** After a failed test, a screenshot of the page in the temp folder, for finding out why. */
+export async function screenshotOnFailure(
+  ctx: { task: { name: string; result?: { state?: string } } },
+  page?: Page,
+) {
+  if (ctx.task.result?.state !== 'fail' || !page || page.isClosed()) return;
+  const file = path.join(
+    os.tmpdir(),
+    `kefu-e2e-failure-${ctx.task.name.replace(/\W+/g, '_').slice(0, 60)}.png`,
+  );
+  await page.screenshot({ path: file }).catch(() => {});
+  process.stderr.write(`screenshot of the failure: ${file}\n`);
 }

@@ -17,9 +17,14 @@ import { NotFound } from './ui/NotFound';
 
 const antdLocales = { 'zh-CN': zhCN, 'zh-TW': zhTW, en: enUS } as const;
 
-const FONT =
-  "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', " +
-  "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', 'Helvetica Neue', Arial, sans-serif";
+const CJK_FONTS: Record<Language, string> = {
+  'zh-CN': "'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Source Han Sans SC'",
+  'zh-TW': "'PingFang TC', 'Microsoft JhengHei', 'Noto Sans CJK TC', 'Source Han Sans TC'",
+  en: "'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC'",
+};
+const fontFor = (lang: Language) =>
+  `-apple-system, BlinkMacSystemFont, 'Segoe UI', ${CJK_FONTS[lang] ?? CJK_FONTS['zh-CN']}, ` +
+  "'WenQuanYi Micro Hei', 'Helvetica Neue', Arial, sans-serif";
 
 function Loading() {
   return (
@@ -78,7 +83,7 @@ function Themed({ children }: { children: ReactNode }) {
       componentSize="middle"
       theme={{
         algorithm: theme.defaultAlgorithm,
-        token: { fontFamily: FONT, colorPrimary: '#1668dc', borderRadius: 6, fontSize: 14 },
+        token: { fontFamily: fontFor(lang), colorPrimary: '#1668dc', borderRadius: 6, fontSize: 14 },
         components: {
           Layout: { headerHeight: 52, headerPadding: '0 20px', siderBg: '#001529' },
           Table: { cellPaddingBlock: 10, cellPaddingInline: 12 },

@@ -87,7 +87,7 @@ export function AppShell() {
             <Tag
               icon={<ApartmentOutlined />}
               color="blue"
-              data-testid="user-branch"
+              data-testid="header-branch"
               style={{ marginInlineEnd: 0 }}
             >
               {me.branch.name}
