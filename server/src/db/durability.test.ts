@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineJob, enqueue, startJobs } from '../platform/jobs.ts';
 import { type ServerProcess, startServer, stopServer, tempDataDir } from '../test/cli.ts';
+import { createTestDb } from '../test/db.ts';
 import { freePort, runningEmbeddedUrl } from './embedded.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -55,7 +57,10 @@ async function api(s: ServerProcess, cookie: string | null, method: string, url:
   return {
     status: res.status,
     body: text ? JSON.parse(text) : null,
-    cookie: res.headers.getSetCookie().find((c) => c.startsWith('kefu_session='))?.split(';')[0],
+    cookie: res.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('kefu_session='))
+      ?.split(';')[0],
   };
 }
 
@@ -129,7 +134,9 @@ describe('durability of the embedded setup', () => {
     expect(second.output()).toMatch(/already in use by another Kefu process \(pid \d+\)/);
     expect(await healthy(server)).toBe(true);
     const cookie = await signIn(server);
-    expect((await api(server, cookie, 'POST', '/api/branches', { code: 'DUR2', name: '第二' })).status).toBe(200);
+    expect((await api(server, cookie, 'POST', '/api/branches', { code: 'DUR2', name: '第二' })).status).toBe(
+      200,
+    );
   }, 40_000);
 
   it('recovers when its PostgreSQL stops underneath it: health comes back and jobs run again', async () => {
@@ -160,7 +167,9 @@ describe('durability of the embedded setup', () => {
       await c.end();
     }
     const cookie = await signIn(server);
-    expect((await api(server, cookie, 'POST', '/api/branches', { code: 'DUR3', name: '第三' })).status).toBe(200);
+    expect((await api(server, cookie, 'POST', '/api/branches', { code: 'DUR3', name: '第三' })).status).toBe(
+      200,
+    );
 
     // And it still stops cleanly (exit code 0), PostgreSQL with it.
     server.child.kill('SIGTERM');
@@ -170,4 +179,36 @@ describe('durability of the embedded setup', () => {
     expect(exit.code).toBe(0);
     await waitFor('PostgreSQL to stop with the server', async () => !isAlive(after.pid), 10_000);
   }, 90_000);
+});
+
+// A job that tells the test it ran.
+const pings: string[] = [];
+defineJob('test_durability_ping', async (payload: { id: string }) => {
+  pings.push(payload.id);
+});
+
+describe('the job runner', () => {
+  it('starts itself again when graphile-worker stops on an error (a failed cron step)', async () => {
+    const t = await createTestDb();
+    const messages: string[] = [];
+    let runner: Awaited<ReturnType<typeof startJobs>> | undefined;
+    try {
+      // Cron's first step reads the known crontabs: without that table it fails and graphile-worker's runner stops.
+      await t.pool.query('alter table graphile_worker._private_known_crontabs rename to known_crontabs_away');
+      runner = await startJobs(t.db, t.pool, (m) => messages.push(m), { retryMs: 100, maxRetryMs: 300 });
+      await waitFor(
+        'the runner to fail',
+        async () => messages.some((m) => m.includes('stopped on an error')),
+        10_000,
+      );
+      await t.pool.query('alter table graphile_worker.known_crontabs_away rename to _private_known_crontabs');
+      await waitFor('the runner to run again', async () => runner!.restarts() > 0, 10_000);
+      await enqueue(t, 'test_durability_ping', { id: 'after-restart' });
+      await waitFor('the job to run', async () => pings.includes('after-restart'), 10_000);
+      expect(messages).toContain('the job runner is running again');
+    } finally {
+      await runner?.stop();
+      await t.close();
+    }
+  }, 30_000);
 });

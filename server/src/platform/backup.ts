@@ -316,6 +316,16 @@ class BackupReader {
     }
   }
 
+  /** After a failed row: reads on to the end, so a damaged file is reported as such (gzip checks its CRC last). */
+  async damage(): Promise<BackupFileError | null> {
+    try {
+      while (await this.more()) this.buf = Buffer.alloc(0);
+      return null;
+    } catch (e) {
+      return this.damaged(`gzip: ${(e as Error).message}`);
+    }
+  }
+
   async atEnd(): Promise<boolean> {
     while (!this.buf.length) if (!(await this.more())) return true;
     return false;
@@ -351,6 +361,22 @@ export async function targetRows(client: pg.ClientBase): Promise<Record<string, 
   return out;
 }
 
+/** Tables whose rows only people put in: a Kefu database without any of them has never been used. */
+const USED_WHEN = ['users', 'audit_log'];
+
+/**
+ * The rows that make the target "not empty". A database Kefu has never touched must have no rows at all (so a
+ * wrong DATABASE_URL pointing at another application's database is refused). On a database Kefu has started on
+ * (migrated), rows that migrations and the start put in by themselves (built-in roles, default settings) do not
+ * count — the restore replaces them with the backup's copy — but any user or audit row does.
+ */
+export async function blockingRows(client: pg.ClientBase): Promise<Record<string, number>> {
+  const rows = await targetRows(client);
+  const migrated = await client.query(`select to_regclass('public.kysely_migration') is not null as ok`);
+  if (!migrated.rows[0].ok) return rows;
+  return Object.fromEntries(Object.entries(rows).filter(([t]) => USED_WHEN.includes(t)));
+}
+
 async function assertRestorable(pool: pg.Pool, header: BackupHeader, where: string) {
   const known = new Set(await knownMigrations());
   const newer = header.migrations.filter((m) => !known.has(m));
@@ -361,7 +387,7 @@ async function assertRestorable(pool: pg.Pool, header: BackupHeader, where: stri
   if (!header.migrations.length) throw new BackupFileError(`The header of ${where} names no migrations.`);
   const client = await pool.connect();
   try {
-    const rows = await targetRows(client);
+    const rows = await blockingRows(client);
     if (Object.keys(rows).length) {
       const what = Object.entries(rows)
         .map(([t, n]) => `${t}: ${n}`)
@@ -438,11 +464,6 @@ export async function restore(
       }
       const names = header.tables.map((t) => t.name);
       if (names.length) await client.query(`lock table ${names.map(qt).join(', ')} in access exclusive mode`);
-      // Rows a migration put in (and the built-in roles) are replaced by the backup's own copy of them.
-      for (const name of [...names].reverse()) {
-        const any = await client.query(`select 1 from ${qt(name)} limit 1`);
-        if (any.rowCount) await client.query(`delete from ${qt(name)}`);
-      }
       // User triggers (derived rows, audit guards, updated_at stamps) stay off while rows load, so rows come back
       // exactly as they were. Foreign keys stay on; those pointing to a table loaded later are deferred.
       const triggers = await client.query<{ table: string; name: string; enabled: string }>(
@@ -453,6 +474,16 @@ export async function restore(
       );
       for (const t of triggers.rows)
         await client.query(`alter table ${qt(t.table)} disable trigger ${q(t.name)}`);
+      // Rows that migrations and Kefu's start put in by themselves (built-in roles, default settings) are replaced
+      // by the backup's own copy of them; the target was checked to hold nothing else.
+      if (Object.keys(await blockingRows(client)).length)
+        throw new RestoreTargetNotEmptyError(
+          'The target database received data while the restore was starting.',
+        );
+      for (const name of [...names].reverse()) {
+        const any = await client.query(`select 1 from ${qt(name)} limit 1`);
+        if (any.rowCount) await client.query(`delete from ${qt(name)}`);
+      }
       const position = new Map(names.map((n, i) => [n, i]));
       const forward = (await catalogForeignKeys(client)).filter(
         (fk) =>
@@ -489,7 +520,10 @@ export async function restore(
         } catch (e) {
           const err = translate(e);
           if (err instanceof BackupFileError) throw err;
-          throw new Error(`restoring the rows of ${t.name} failed: ${(e as Error).message}`);
+          throw (
+            (await reader.damage()) ??
+            new Error(`restoring the rows of ${t.name} failed: ${(e as Error).message}`)
+          );
         }
         if (copy.rowCount !== t.rows)
           throw reader.damaged(`${t.name} should have ${t.rows} rows, the file has ${copy.rowCount}`);
