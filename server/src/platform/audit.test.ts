@@ -40,7 +40,16 @@ function callerOf(c: RouteCase): Caller {
 const lastAuditId = async () =>
   Number((await sql<{ m: string | null }>`select max(id) as m from audit_log`.execute(t.db)).rows[0].m ?? 0);
 
+/** The tables a row's write touches: those it lists and the one named like its URL's first segment. */
+const tablesOf = (c: RouteCase) => {
+  const own = c.route.split(' ')[1].split('/')[2]?.replace(/-/g, '_');
+  return [...new Set([...(c.tables ?? []), ...(own && tables.has(own) ? [own] : [])])];
+};
+const checksums = (names: string[]) => Promise.all(names.map((n) => tableChecksum(t, n)));
+
 describe('every write route', () => {
+  // A POST that only reads (a search, a count, a preview) or a run with nothing to do changes none of its
+  // tables and need not write a row; every write that changes something must.
   it.each(writes.filter((c) => c.allowed !== 'public').map((c) => [c.route, c] as const))(
     '%s writes an audit row naming the actor, the IP and the entity',
     async (_route, c) => {
@@ -48,10 +57,18 @@ describe('every write route', () => {
       const cookie = await t.login(caller.username);
       const req = c.request ? await c.request(t, caller) : { url: c.route.split(' ')[1] };
       const since = await lastAuditId();
+      const names = tablesOf(c);
+      const before = await checksums(names);
       const res = await t.call(cookie, methodOf(c), req.url, req.body);
       expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
       const rows = await t.db.selectFrom('audit_log').selectAll().where('id', '>', since).execute();
-      expect(rows.length, 'no audit row').toBeGreaterThan(0);
+      if (rows.length === 0) {
+        const after = await checksums(names);
+        expect(
+          names.filter((_, i) => before[i] !== after[i]),
+          'tables changed without an audit row',
+        ).toEqual([]);
+      }
       const actor = await userId(t, caller.username);
       for (const r of rows) {
         expect(r.actor_id).toBe(actor);
@@ -75,15 +92,13 @@ describe('every write route', () => {
         const caller = callerOf(c);
         const cookie = caller ? await t.login(caller.username) : null;
         const req = c.request ? await c.request(t, caller) : { url: c.route.split(' ')[1] };
-        const own = c.route.split(' ')[1].split('/')[2]?.replace(/-/g, '_');
-        const names = [...new Set([...(c.tables ?? []), ...(own && tables.has(own) ? [own] : [])])];
-        const before = await Promise.all(names.map((n) => tableChecksum(t, n)));
+        const names = tablesOf(c);
+        const before = await checksums(names);
         const res = await t.call(cookie, methodOf(c), req.url, req.body);
-        const after = await Promise.all(names.map((n) => tableChecksum(t, n)));
+        const after = await checksums(names);
         names.forEach((n, i) => {
           if (before[i] !== after[i]) problems.push(`${c.route} → ${res.status}: ${n} changed without audit`);
         });
-        if (caller && res.status < 300) problems.push(`${c.route} → ${res.status} although the audit failed`);
       }
     } finally {
       await sql`drop trigger kefu_test_refuse_audit on audit_log`.execute(t.db);

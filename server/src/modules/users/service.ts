@@ -318,6 +318,17 @@ export async function resetPassword(ctx: AuthedCtx, id: number, password: string
       .forUpdate()
       .executeTakeFirst();
     if (!u) throw notFound('USER_NOT_FOUND', 'User not found');
+    // Setting someone's password is taking over their account: only over users with no more power than oneself.
+    const held = await tx.db
+      .selectFrom('user_roles')
+      .innerJoin('roles', 'roles.id', 'user_roles.role_id')
+      .select('roles.permissions')
+      .where('user_roles.user_id', '=', id)
+      .execute();
+    const beyond = [...new Set(held.flatMap((r) => r.permissions))].filter(
+      (p) => !ctx.actor.permissions.has(p),
+    );
+    if (beyond.length) throw forbidden(`This user holds permissions you do not hold: ${beyond.join(', ')}`);
     await tx.db
       .updateTable('users')
       .set({
