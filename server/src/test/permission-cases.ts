@@ -10,5 +10,8 @@ import '../modules/customers/permission-cases.ts';
 import '../modules/tasks/permission-cases.ts';
 import '../modules/catalogue/permission-cases.ts';
 import '../modules/segments/permission-cases.ts';
+import '../modules/calendar/permission-cases.ts';
+import '../modules/kb/permission-cases.ts';
+import '../modules/tickets/permission-cases.ts';
 
 export { BUILTIN_ROLE_USERS, type Caller, cases, type RoleCode, type RouteCase } from './permission-table.ts';

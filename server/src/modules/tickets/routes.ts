@@ -597,6 +597,7 @@ export const ticketRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       requireActor(req.ctx);
+      requirePermission(req.ctx.actor, 'ticket.write');
       if (!req.isMultipart())
         throw badRequest('FILE_REQUIRED', 'Send the file as multipart/form-data', { file: 'FILE_REQUIRED' });
       const file = await req.file();
