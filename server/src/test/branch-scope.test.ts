@@ -210,6 +210,55 @@ const SCOPED: ScopedResource[] = [
       '/api/audit?entity=user&limit=200',
     ],
   },
+  {
+    name: 'customers',
+    foreign: async (t) => {
+      const r = await t.call(await t.login('sh_manager'), 'POST', '/api/customers', {
+        code: uniq('SHC'),
+        kind: 'individual',
+        name: '上海范围客户',
+        phone: '13566667777',
+      });
+      return r.body.id;
+    },
+    own: async (t) => {
+      const r = await t.call(await t.login('agent'), 'POST', '/api/customers', {
+        code: uniq('BJC'),
+        kind: 'individual',
+        name: '北京范围客户',
+      });
+      return r.body.id;
+    },
+    lists: ['/api/customers?limit=200', '/api/customers?q=6666', '/api/customers?branchId=3'],
+    get: (id) => `/api/customers/${id}`,
+    writes: async (t, id) => {
+      const c = await t.db
+        .selectFrom('customers')
+        .select('version')
+        .where('id', '=', Number(id))
+        .executeTakeFirstOrThrow();
+      return [
+        { method: 'PATCH', url: `/api/customers/${id}`, body: { version: c.version, name: 'Hijacked' } },
+        {
+          method: 'POST',
+          url: `/api/customers/${id}/interactions`,
+          body: { channel: 'phone_out', summary: 'x' },
+        },
+        { method: 'POST', url: `/api/customers/${id}/reveal`, body: { fields: ['phone'] } },
+        {
+          method: 'POST',
+          url: '/api/customers',
+          body: {
+            code: uniq('X'),
+            kind: 'individual',
+            name: 'Intruder',
+            branchId: await branchId(t, 'SH01'),
+          },
+        },
+      ];
+    },
+    tables: ['customers', 'interactions', 'customer_history'],
+  },
 ];
 
 let t: TestApp;
