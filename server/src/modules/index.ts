@@ -9,11 +9,13 @@ import './catalogue/schedule.ts';
 import { catalogueRoutes } from './catalogue/routes.ts';
 import { customerRoutes } from './customers/routes.ts';
 import { healthRoutes } from './health/routes.ts';
+import './kb/demo.ts';
 import { kbRoutes } from './kb/routes.ts';
 import { orgRoutes } from './org/routes.ts';
 import { roleRoutes } from './roles/routes.ts';
 import { segmentRoutes } from './segments/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
+import './tickets/demo.ts';
 import { ticketRoutes } from './tickets/routes.ts';
 import { userRoutes } from './users/routes.ts';
 
