@@ -305,6 +305,7 @@ export const customerRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: 'The file: images inline, others as a download; ID scans need customer.pii (audited)',
         params: ZAttachmentParams,
+        response: { 200: z.string().describe('the file'), ...commonErrors },
       },
     },
     async (req, reply) => {
