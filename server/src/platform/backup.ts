@@ -426,7 +426,13 @@ export type RestoreSummary = { tables: number; rows: number; migrationsApplied: 
 export async function restore(
   target: { db: Database; pool: pg.Pool },
   input: Readable,
-  opts: { onProgress?: Progress; where?: string; log?: (m: string) => void } = {},
+  opts: {
+    onProgress?: Progress;
+    where?: string;
+    log?: (m: string) => void;
+    /** Tables with at least this many rows get their secondary indexes built after loading (default 20 000). */
+    rebuildIndexesFrom?: number;
+  } = {},
 ): Promise<RestoreSummary> {
   const where = opts.where ?? 'file';
   const log = opts.log ?? (() => {});
@@ -498,6 +504,26 @@ export async function restore(
           );
         else await client.query(`set constraints ${q(fk.name)} deferred`);
       }
+      // Secondary indexes of big tables are built once after their rows are in, rather than row by row.
+      const big = header.tables
+        .filter((t) => t.rows >= (opts.rebuildIndexesFrom ?? 20_000))
+        .map((t) => t.name);
+      const indexes = big.length
+        ? (
+            await client.query<{ name: string; def: string }>(
+              `select i.relname as name, pg_get_indexdef(x.indexrelid) as def
+                 from pg_index x join pg_class i on i.oid = x.indexrelid join pg_class t on t.oid = x.indrelid
+                 join pg_namespace n on n.oid = t.relnamespace
+                where n.nspname = 'public' and t.relname = any($1) and not x.indisunique
+                  and not exists (select 1 from pg_constraint c where c.conindid = x.indexrelid)
+                  and not exists (select 1 from pg_depend d where d.refclassid = 'pg_class'::regclass
+                                    and d.refobjid = x.indexrelid and d.deptype = 'n')
+                order by i.relname`,
+              [big],
+            )
+          ).rows
+        : [];
+      for (const i of indexes) await client.query(`drop index public.${q(i.name)}`);
       let done = 0;
       for (const t of header.tables) {
         const line = await reader.line(4096);
@@ -530,6 +556,9 @@ export async function restore(
       }
       if ((await reader.line(4096)) !== '@@end') throw reader.damaged('its end marker is missing');
       if (!(await reader.atEnd())) throw reader.damaged('there is data after its end marker');
+      opts.onProgress?.(total, total, 'indexing');
+      if (indexes.length) await client.query(`set local maintenance_work_mem = '256MB'`);
+      for (const i of indexes) await client.query(i.def);
       opts.onProgress?.(total, total, 'checking');
       // The deferred foreign keys are checked now, then put back as they were.
       await client.query('set constraints all immediate');
@@ -602,7 +631,7 @@ async function restoreSequences(client: pg.ClientBase, header: BackupHeader) {
 export async function restoreFromFile(
   target: { db: Database; pool: pg.Pool },
   file: string,
-  opts: { onProgress?: Progress; log?: (m: string) => void } = {},
+  opts: { onProgress?: Progress; log?: (m: string) => void; rebuildIndexesFrom?: number } = {},
 ) {
   if (file === '-') return restore(target, process.stdin, { ...opts, where: 'on standard input' });
   if (!fs.existsSync(file)) throw new BackupFileError(`There is no backup file ${file}.`);
