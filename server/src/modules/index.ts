@@ -7,16 +7,21 @@ import './calendar/demo.ts';
 import { calendarRoutes } from './calendar/routes.ts';
 import './catalogue/schedule.ts';
 import { catalogueRoutes } from './catalogue/routes.ts';
+import { customerImportRoutes } from './customers/import/routes.ts';
 import { customerRoutes } from './customers/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import './kb/demo.ts';
 import { kbRoutes } from './kb/routes.ts';
+import { metricRoutes } from './metrics/routes.ts';
 import { orgRoutes } from './org/routes.ts';
 import { roleRoutes } from './roles/routes.ts';
 import { segmentRoutes } from './segments/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
 import './tickets/demo.ts';
 import { ticketRoutes } from './tickets/routes.ts';
+import './tiers/demo.ts';
+import './tiers/jobs.ts';
+import { tierRoutes } from './tiers/routes.ts';
 import { userRoutes } from './users/routes.ts';
 
 export const modules: FastifyPluginAsync[] = [
@@ -30,8 +35,11 @@ export const modules: FastifyPluginAsync[] = [
   kbRoutes,
   ticketRoutes,
   customerRoutes,
+  customerImportRoutes,
   // Service programs
   taskRoutes,
   catalogueRoutes,
   segmentRoutes,
+  tierRoutes,
+  metricRoutes,
 ] as FastifyPluginAsync[];
