@@ -7,6 +7,7 @@ import './calendar/demo.ts';
 import { calendarRoutes } from './calendar/routes.ts';
 import './catalogue/schedule.ts';
 import { catalogueRoutes } from './catalogue/routes.ts';
+import { customerImportRoutes } from './customers/import/routes.ts';
 import { customerRoutes } from './customers/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import './kb/demo.ts';
@@ -34,6 +35,7 @@ export const modules: FastifyPluginAsync[] = [
   kbRoutes,
   ticketRoutes,
   customerRoutes,
+  customerImportRoutes,
   // Service programs
   taskRoutes,
   catalogueRoutes,

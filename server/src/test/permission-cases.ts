@@ -7,6 +7,7 @@ import '../modules/users/permission-cases.ts';
 import '../modules/roles/permission-cases.ts';
 import '../modules/audit/permission-cases.ts';
 import '../modules/customers/permission-cases.ts';
+import '../modules/customers/import/permission-cases.ts';
 import '../modules/tasks/permission-cases.ts';
 import '../modules/catalogue/permission-cases.ts';
 import '../modules/segments/permission-cases.ts';

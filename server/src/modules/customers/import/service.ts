@@ -103,6 +103,11 @@ async function loadLookups(db: Database): Promise<Lookups> {
   return { branchByKey, userByName, usersByDisplay, fields };
 }
 
+/** Built-in and custom fields a column can map to. */
+export async function loadImportFields(db: Database) {
+  return (await loadLookups(db)).fields;
+}
+
 /** Every field a column can be mapped to, with its label in the user's language (for the mapping screen). */
 export async function importableFields(db: Database, locale: Locale) {
   const { fields } = await loadLookups(db);
