@@ -40,49 +40,52 @@ export async function ensureRole(t: TestApp, code: string, permissions: string[]
 
 /**
  * A user (password = the demo password) in a branch with the given roles, created directly in the database if
- * missing; returns its id. Existing users are left as they are.
+ * missing; returns its id. Existing users are left as they are. Safe to call concurrently.
  */
 export async function ensureUser(
   t: TestApp,
   username: string,
   opts: { branch?: string; department?: string; roles?: string[] } = {},
 ) {
-  const found = await t.db
-    .selectFrom('users')
-    .select('id')
-    .where('username', '=', username)
-    .executeTakeFirst();
+  const find = () =>
+    t.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
+  const found = await find();
   if (found) return found.id;
   const model = await t.db
     .selectFrom('users')
     .select('password_hash')
     .where('username', '=', 'viewer')
     .executeTakeFirstOrThrow();
-  const id = (
-    await t.db
+  const values = {
+    username,
+    display_name: username,
+    branch_id: await branchId(t, opts.branch ?? 'BJ01'),
+    department_id: await departmentId(t, opts.department ?? 'CS'),
+    password_hash: model.password_hash,
+  };
+  // One transaction: a concurrent call waits on the unique username and then finds the user with its roles.
+  const id = await t.db.transaction().execute(async (tx) => {
+    const row = await tx
       .insertInto('users')
-      .values({
-        username,
-        display_name: username,
-        branch_id: await branchId(t, opts.branch ?? 'BJ01'),
-        department_id: await departmentId(t, opts.department ?? 'CS'),
-        password_hash: model.password_hash,
-      })
+      .values(values)
+      .onConflict((oc) => oc.expression(sql`lower(username)`).doNothing())
       .returning('id')
-      .executeTakeFirstOrThrow()
-  ).id;
-  for (const code of opts.roles ?? [])
-    await t.db
-      .insertInto('user_roles')
-      .columns(['user_id', 'role_id'])
-      .expression((eb) =>
-        eb
-          .selectFrom('roles')
-          .select([sql.lit(id).as('user_id'), 'id'])
-          .where('code', '=', code),
-      )
-      .execute();
-  return id;
+      .executeTakeFirst();
+    if (!row) return null;
+    for (const code of opts.roles ?? [])
+      await tx
+        .insertInto('user_roles')
+        .columns(['user_id', 'role_id'])
+        .expression((eb) =>
+          eb
+            .selectFrom('roles')
+            .select([sql.lit(row.id).as('user_id'), 'id'])
+            .where('code', '=', code),
+        )
+        .execute();
+    return row.id;
+  });
+  return id ?? (await find())!.id;
 }
 
 /** A checksum of a table's full contents (row count and an md5 of every row), to prove nothing changed. */
