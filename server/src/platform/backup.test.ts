@@ -142,8 +142,8 @@ describe('backup and restore', () => {
 
   it('restores every row into an empty database; ids continue; constraints and triggers are back', async () => {
     const target = await emptyTarget();
-    // audit_log's secondary indexes are dropped while its rows load, then built again.
-    const r = await restoreFromFile(target, file, { rebuildIndexesFrom: 100 });
+    // Every secondary index is dropped while the rows load, then built again (also on tables with deferred checks).
+    const r = await restoreFromFile(target, file, { rebuildIndexesFrom: 1 });
     expect(r.rows).toBeGreaterThan(500);
     const indexes = async (db: Database) =>
       (

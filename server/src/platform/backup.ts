@@ -556,15 +556,16 @@ export async function restore(
       }
       if ((await reader.line(4096)) !== '@@end') throw reader.damaged('its end marker is missing');
       if (!(await reader.atEnd())) throw reader.damaged('there is data after its end marker');
-      opts.onProgress?.(total, total, 'indexing');
-      if (indexes.length) await client.query(`set local maintenance_work_mem = '256MB'`);
-      for (const i of indexes) await client.query(i.def);
       opts.onProgress?.(total, total, 'checking');
       // The deferred foreign keys are checked now, then put back as they were.
       await client.query('set constraints all immediate');
       for (const fk of forward)
         if (!fk.deferrable)
           await client.query(`alter table ${qt(fk.table)} alter constraint ${q(fk.name)} not deferrable`);
+      // (after the deferred checks: an index cannot be built on a table with checks pending)
+      opts.onProgress?.(total, total, 'indexing');
+      if (indexes.length) await client.query(`set local maintenance_work_mem = '256MB'`);
+      for (const i of indexes) await client.query(i.def);
       for (const t of triggers.rows) {
         const how = t.enabled === 'A' ? 'enable always' : t.enabled === 'R' ? 'enable replica' : 'enable';
         await client.query(`alter table ${qt(t.table)} ${how} trigger ${q(t.name)}`);
