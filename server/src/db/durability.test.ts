@@ -87,7 +87,7 @@ describe('durability of the embedded setup', () => {
   let server: ServerProcess;
 
   it('keeps every committed write when the server is killed with SIGKILL, and starts again cleanly', async () => {
-    const first = await startServer(dir, await freePort(), { args: ['--demo'], timeoutMs: 50_000 });
+    const first = await startServer(dir, await freePort(), { args: ['--demo'], timeoutMs: 90_000 });
     servers.push(first);
     const cookie = await signIn(first);
     const branch = await api(first, cookie, 'POST', '/api/branches', { code: 'DUR1', name: '持久营业部' });
@@ -109,7 +109,7 @@ describe('durability of the embedded setup', () => {
     // The killed server's PostgreSQL is left running: that is what the next start has to deal with.
     expect(isAlive(pgBefore.pid)).toBe(true);
 
-    server = await startServer(dir, await freePort(), { timeoutMs: 50_000 });
+    server = await startServer(dir, await freePort(), { timeoutMs: 90_000 });
     servers.push(server);
     expect(isAlive(pgBefore.pid)).toBe(false);
     expect(postmaster().pid).not.toBe(pgBefore.pid);
@@ -122,7 +122,7 @@ describe('durability of the embedded setup', () => {
       password: 'Survive2026!',
     });
     expect(login.status).toBe(200);
-  }, 110_000);
+  }, 200_000);
 
   it('refuses a second server on the same data folder, and the first keeps working', async () => {
     const second = await startServer(dir, await freePort(), { wait: false });
@@ -137,7 +137,7 @@ describe('durability of the embedded setup', () => {
     expect((await api(server, cookie, 'POST', '/api/branches', { code: 'DUR2', name: '第二' })).status).toBe(
       200,
     );
-  }, 40_000);
+  }, 60_000);
 
   it('recovers when its PostgreSQL stops underneath it: health comes back and jobs run again', async () => {
     const before = postmaster();

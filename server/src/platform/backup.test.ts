@@ -324,5 +324,5 @@ describe('moving from the embedded PostgreSQL to a server', () => {
     const again = await runKefu(['restore', out], { DATABASE_URL: target.url });
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/not empty/);
-  }, 120_000);
+  }, 180_000);
 });
