@@ -321,7 +321,7 @@ const OUTCOMES = ['已解答', '已处理', '待跟进', '客户满意', '已转
 
 type Rng = () => number;
 /** A small fast deterministic generator (mulberry32), so the same seed makes the same demo. */
-function rng(seed: number): Rng {
+export function rng(seed: number): Rng {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

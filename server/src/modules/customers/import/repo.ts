@@ -177,8 +177,16 @@ export async function appendChunk(
   jobId: number,
   role: 'source' | 'errors',
   data: Buffer,
+  /** Given when batches commit concurrently; otherwise the next number. */
+  seq?: number,
 ) {
   if (!data.length) return;
+  if (seq !== undefined) {
+    await sql`insert into import_job_chunks (job_id, role, seq, data) values (${jobId}, ${role}, ${seq}, ${data})`.execute(
+      trx,
+    );
+    return;
+  }
   await sql`
     insert into import_job_chunks (job_id, role, seq, data)
     select ${jobId}, ${role}, coalesce(max(seq), 0) + 1, ${data}

@@ -43,6 +43,8 @@ export type ImportOptions = {
   mapping?: Record<string, string | null> | null;
   createBranches?: boolean;
   batchSize?: number;
+  /** Batches written at once (default 2). */
+  parallel?: number;
   /** An existing job row (the web upload); otherwise one is created. */
   jobId?: number;
   /** Also write the error file here (the CLI). */
@@ -218,6 +220,7 @@ export async function importCustomers(ctx: ImportCtx, opts: ImportOptions): Prom
     progress: { bytes: number; rowsRead: number },
   ) => {
     const out = { created: 0, updated: 0, unchanged: 0, rejected: rejectedBefore, errorText };
+    const seq = ++chunkSeq;
     await db.transaction().execute(async (trx) => {
       const existing = rows.length
         ? await lockExisting(
@@ -258,7 +261,7 @@ export async function importCustomers(ctx: ImportCtx, opts: ImportOptions): Prom
       const u = await updateCustomers(trx, updates, { id: actorId, name: actorName });
       out.updated = u.updated;
       out.unchanged = updates.length - u.updated;
-      await appendChunk(trx, jobId, 'errors', Buffer.from(out.errorText, 'utf8'));
+      await appendChunk(trx, jobId, 'errors', Buffer.from(out.errorText, 'utf8'), seq);
       await addJobProgress(trx, jobId, {
         bytesRead: progress.bytes,
         rowsRead: progress.rowsRead,
@@ -296,7 +299,12 @@ export async function importCustomers(ctx: ImportCtx, opts: ImportOptions): Prom
   ) => {
     let out: Awaited<ReturnType<typeof commitBatch>>;
     try {
-      out = await commitBatch(rows, errorText, rejected, progress);
+      out = await commitBatch(rows, errorText, rejected, progress).catch((e) => {
+        // Two writers may deadlock or conflict now and then: the batch is simply tried again.
+        if (['40P01', '40001'].includes((e as { code?: string }).code ?? ''))
+          return commitBatch(rows, errorText, rejected, progress);
+        throw e;
+      });
     } catch (e) {
       const code = (e as { code?: string }).code ?? '';
       if (!/^2[23]/.test(code)) throw e;
@@ -325,19 +333,32 @@ export async function importCustomers(ctx: ImportCtx, opts: ImportOptions): Prom
 
   let batch: PendingRow[] = [];
   let codesInBatch = new Set<string>();
-  let inflight: Promise<void> | null = null;
+  let chunkSeq = 0;
+  // Batches are written by up to `parallel` transactions at once while the next one is read and checked, so
+  // both PostgreSQL and Node have work. A batch waits for an earlier one that holds any of its codes, so a later
+  // row still updates an earlier one.
+  const parallel = opts.parallel ?? 2;
+  const writers: { codes: Set<string>; done: Promise<void> }[] = [];
   const startFlush = async () => {
-    // One batch is written while the next one is read and checked: the two CPUs (Node, PostgreSQL) both work.
-    if (inflight) await inflight;
     const rows = batch;
+    const codes = codesInBatch;
     const text = pendingErrors;
     const rej = pendingRejected;
     batch = [];
     codesInBatch = new Set();
     pendingErrors = '';
     pendingRejected = 0;
-    inflight = flush(rows, text, rej, { bytes, rowsRead: totals.rowsRead });
-    inflight.catch(() => {}); // awaited below; avoids an unhandled rejection in between
+    for (const w of [...writers]) if ([...codes].some((c) => w.codes.has(c))) await w.done;
+    while (writers.length >= parallel) await Promise.race(writers.map((w) => w.done));
+    const w: { codes: Set<string>; done: Promise<void> } = { codes, done: Promise.resolve() };
+    w.done = flush(rows, text, rej, { bytes, rowsRead: totals.rowsRead }).finally(() => {
+      writers.splice(writers.indexOf(w), 1);
+    });
+    w.done.catch(() => {}); // awaited below; avoids an unhandled rejection in between
+    writers.push(w);
+  };
+  const allWritten = async () => {
+    while (writers.length) await writers[0].done;
   };
 
   try {
@@ -355,7 +376,7 @@ export async function importCustomers(ctx: ImportCtx, opts: ImportOptions): Prom
             });
           // The error file starts with the original header and an error column, whatever follows.
           const head = UTF8_BOM + csvLine([...keep.map((i) => headers![i]), ERROR_HEADER[locale]]);
-          await appendChunk(db, jobId, 'errors', Buffer.from(head, 'utf8'));
+          await appendChunk(db, jobId, 'errors', Buffer.from(head, 'utf8'), ++chunkSeq);
           localErrors?.write(head);
           continue;
         }
@@ -375,7 +396,7 @@ export async function importCustomers(ctx: ImportCtx, opts: ImportOptions): Prom
     }
     if (!headers) throw badRequest('IMPORT_EMPTY', 'The file has no header row');
     await startFlush();
-    await inflight;
+    await allWritten();
     const finishedErrorFile = totals.rejected > 0 ? errorFileName : null;
     await db.transaction().execute(async (trx) => {
       await trx
@@ -411,7 +432,7 @@ export async function importCustomers(ctx: ImportCtx, opts: ImportOptions): Prom
       seconds: (Date.now() - t0) / 1000,
     };
   } catch (e) {
-    await (inflight as Promise<void> | null)?.catch(() => {});
+    await Promise.allSettled(writers.map((w) => w.done));
     const message =
       e instanceof AppError || e instanceof FileFormatError
         ? e.message
