@@ -177,4 +177,55 @@ describe('Foundation journey', () => {
     expect(await text(diff)).toContain('e2e_zhou');
     await screenshot(page, 'foundation-audit-zh-CN');
   });
+
+  it('tells the administrator when a colleague changed the same user meanwhile', async () => {
+    await page.getByTestId('side-menu').getByText('用户管理').click();
+    const row = page.locator('tr.ant-table-row', { hasText: 'agent2' });
+    await row.getByRole('button', { name: /编\s*辑/ }).click();
+    await page.getByTestId('user-displayName').waitFor();
+    // a colleague saves a change to the same account first
+    await page.evaluate(async () => {
+      const list = await (await fetch('/api/users?q=agent2')).json();
+      const u = list.items.find((x: { username: string }) => x.username === 'agent2');
+      await fetch(`/api/users/${u.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ phone: '010-12345678', version: u.version }),
+      });
+    });
+    await page.getByTestId('user-displayName').fill('王客服（改）');
+    await page.getByTestId('user-save').click();
+    await page.getByText('该记录已被他人修改').waitFor();
+  });
+
+  it('unlocks the colleague, who then sees only what their role allows', async () => {
+    await page.goto('/admin/users');
+    const row = page.locator('tr.ant-table-row', { hasText: 'viewer' });
+    await row.getByText('已锁定').waitFor();
+    await row.getByRole('button', { name: /解\s*锁/ }).click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /确\s*定/ })
+      .click();
+    await page.getByText('已解锁').waitFor();
+    await row.getByText('已锁定').waitFor({ state: 'detached' });
+
+    const viewer = await newPage(browser);
+    await signIn(viewer, 'viewer');
+    const menu = await menuText(viewer);
+    expect(menu).toContain('工作台');
+    expect(menu).not.toContain('系统管理');
+    expect(menu).not.toContain('用户管理');
+    expect(await headerText(viewer)).toContain('周只读');
+    await viewer.goto('/admin/users');
+    await viewer.getByText('您没有访问此页面的权限').waitFor();
+    await viewer.context().close();
+
+    const compliance = await newPage(browser);
+    await signIn(compliance, 'compliance');
+    const cmenu = await menuText(compliance);
+    expect(cmenu).toContain('审计日志');
+    expect(cmenu).not.toContain('用户管理');
+    await compliance.context().close();
+  });
 });

@@ -64,7 +64,7 @@ export function SignInPage() {
             <Alert
               type="error"
               showIcon
-              message={error}
+              title={error}
               style={{ marginBottom: 16 }}
               data-testid="sign-in-error"
             />

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { auditDiff, type DiffRow, showValue } from './diff';
 
 export function AuditDiff({ row }: { row: { before: unknown; after: unknown; meta: unknown } }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const rows = auditDiff(row.before, row.after);
   const meta = row.meta && typeof row.meta === 'object' && Object.keys(row.meta).length ? row.meta : null;
   return (
@@ -16,7 +16,22 @@ export function AuditDiff({ row }: { row: { before: unknown; after: unknown; met
           dataSource={rows}
           rowClassName={(r) => (r.changed ? 'kefu-diff-changed' : '')}
           columns={[
-            { title: t('audit:diff.field'), dataIndex: 'field', width: 200 },
+            {
+              title: t('audit:diff.field'),
+              dataIndex: 'field',
+              width: 240,
+              render: (f: string) =>
+                i18n.exists(`audit:fields.${f}`) ? (
+                  <>
+                    {t(`audit:fields.${f}`)}{' '}
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {f}
+                    </Typography.Text>
+                  </>
+                ) : (
+                  f
+                ),
+            },
             {
               title: t('audit:diff.before'),
               dataIndex: 'before',

@@ -1,9 +1,11 @@
 // 工作台: greets the user and shows where they sit and what roles they hold.
-import { Card, Col, Descriptions, Row, Space, Tag, Typography } from 'antd';
+import { Button, Card, Col, Descriptions, Flex, Row, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
 import { roleLabel } from '../../app/lookups';
-import { useMe } from '../../app/session';
+import { registry } from '../../app/registry';
+import { useCan, useMe } from '../../app/session';
 
 function greetingKey(hour: number) {
   if (hour < 5) return 'home:greeting.night';
@@ -15,8 +17,11 @@ function greetingKey(hour: number) {
 export default function HomePage() {
   const { t } = useTranslation();
   const me = useMe();
+  const can = useCan();
+  const navigate = useNavigate();
+  const shortcuts = registry.menu.filter((m) => m.group !== 'home' && can(m.permission));
   return (
-    <Space direction="vertical" size={16} style={{ width: '100%' }}>
+    <Space orientation="vertical" size={16} style={{ width: '100%' }}>
       <Card>
         <Typography.Title level={3} style={{ marginTop: 0 }} data-testid="greeting">
           {t(greetingKey(dayjs().hour()), { name: me.displayName })}
@@ -26,27 +31,45 @@ export default function HomePage() {
       <Row gutter={16}>
         <Col xs={24} lg={14}>
           <Card title={t('home:profile')}>
-            <Descriptions column={1} size="small" labelStyle={{ width: 120 }}>
-              <Descriptions.Item label={t('home:username')}>{me.username}</Descriptions.Item>
-              <Descriptions.Item label={t('home:branch')}>{me.branch.name}</Descriptions.Item>
-              <Descriptions.Item label={t('home:department')}>{me.department.name}</Descriptions.Item>
-              <Descriptions.Item label={t('home:roles')}>
-                <Space size={[4, 4]} wrap data-testid="my-roles">
-                  {me.roles.map((r) => (
-                    <Tag key={r} color="blue">
-                      {roleLabel(t, r)}
-                    </Tag>
-                  ))}
-                </Space>
-              </Descriptions.Item>
-              <Descriptions.Item label={t('home:scope')}>
-                {me.allBranches ? t('home:scopeAll') : t('home:scopeBranch')}
-              </Descriptions.Item>
-            </Descriptions>
+            <Descriptions
+              column={1}
+              size="small"
+              styles={{ label: { width: 120 } }}
+              items={[
+                { key: 'username', label: t('home:username'), children: me.username },
+                { key: 'branch', label: t('home:branch'), children: me.branch.name },
+                { key: 'department', label: t('home:department'), children: me.department.name },
+                {
+                  key: 'roles',
+                  label: t('home:roles'),
+                  children: (
+                    <Space size={[4, 4]} wrap data-testid="my-roles">
+                      {me.roles.map((r) => (
+                        <Tag key={r} color="blue">
+                          {roleLabel(t, r)}
+                        </Tag>
+                      ))}
+                    </Space>
+                  ),
+                },
+                {
+                  key: 'scope',
+                  label: t('home:scope'),
+                  children: me.allBranches ? t('home:scopeAll') : t('home:scopeBranch'),
+                },
+              ]}
+            />
           </Card>
         </Col>
         <Col xs={24} lg={10}>
-          <Card title={t('home:tips')}>
+          <Card title={t('home:shortcuts')}>
+            <Flex wrap gap={8} style={{ marginBottom: 12 }} data-testid="shortcuts">
+              {shortcuts.map((m) => (
+                <Button key={m.path} icon={m.icon} onClick={() => navigate(m.path)}>
+                  {t(m.label)}
+                </Button>
+              ))}
+            </Flex>
             <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
               {t('home:tipsText')}
             </Typography.Paragraph>
