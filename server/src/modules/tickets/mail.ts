@@ -193,8 +193,8 @@ export async function sendTicketEmail(
         'tickets.first_contact_owner_id',
       ])
       .where('ticket_emails.id', '=', emailId)
-      .forUpdate()
-      .skipLocked()
+      // Only the email row is locked (a second sender waits, then sees it sent); the ticket stays free for others.
+      .forUpdate('ticket_emails')
       .executeTakeFirst();
     if (!e || e.status === 'sent') return { sent: false };
     if (!smtp.host) {

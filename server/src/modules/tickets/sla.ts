@@ -158,11 +158,11 @@ export async function scheduleNextCheck(db: Db, ticketId: number, now = new Date
   const next = await db
     .selectFrom('ticket_sla_targets as t')
     .select(
-      sql<Date | null>`min(least(
-        case when not exists (select 1 from ticket_events e where e.ticket_id = t.ticket_id and e.kind = 'sla_warning' and e.target = t.target) then t.warn_at end,
-        case when not exists (select 1 from ticket_events e where e.ticket_id = t.ticket_id and e.kind = 'sla_breach' and e.target = t.target) then t.due_at end))`.as(
-        'at',
-      ),
+      // A target whose breach is recorded needs nothing more; otherwise its warning (if not yet given) or its breach.
+      sql<Date | null>`min(case when not exists (select 1 from ticket_events e where e.ticket_id = t.ticket_id and e.kind = 'sla_breach' and e.target = t.target)
+        then least(
+          case when not exists (select 1 from ticket_events e where e.ticket_id = t.ticket_id and e.kind = 'sla_warning' and e.target = t.target) then t.warn_at end,
+          t.due_at) end)`.as('at'),
     )
     .where('t.ticket_id', '=', ticketId)
     .where('t.met_at', 'is', null)
