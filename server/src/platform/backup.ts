@@ -579,11 +579,11 @@ export async function restore(
     } finally {
       client.release(failed ? true : undefined);
     }
+    opts.onProgress?.(total, total, 'done');
     const later = await migrate(target.db, target.pool);
     if (later.length) log(`migrations applied after the restore: ${later.join(', ')}`);
     await syncBuiltinRoles(target.db);
     for (const t of header.tables) await target.pool.query(`analyze ${qt(t.name)}`);
-    opts.onProgress?.(total, total, 'done');
     return { tables: header.tables.length, rows: total, migrationsApplied: later };
   } catch (e) {
     throw translate(e);
@@ -647,8 +647,10 @@ export function progressReporter(verb: string): { onProgress: Progress; stop: ()
   let bar: cliProgress.SingleBar | undefined;
   let lastLine = 0;
   let lastPct = -1;
+  let stopped = false;
   return {
     onProgress: (done, total, label) => {
+      if (stopped) return;
       if (tty) {
         if (!bar) {
           bar = new cliProgress.SingleBar(
@@ -667,6 +669,7 @@ export function progressReporter(verb: string): { onProgress: Progress; stop: ()
       const now = Date.now();
       const pct = total ? Math.floor((done / total) * 100) : 100;
       if (label === 'done' || (pct !== lastPct && now - lastLine >= 2000)) {
+        if (label === 'done') stopped = true;
         lastLine = now;
         lastPct = pct;
         process.stderr.write(
@@ -674,7 +677,10 @@ export function progressReporter(verb: string): { onProgress: Progress; stop: ()
         );
       }
     },
-    stop: () => bar?.stop(),
+    stop: () => {
+      if (!stopped) bar?.stop();
+      stopped = true;
+    },
   };
 }
 
@@ -686,7 +692,14 @@ export async function openForBackup(config: Config, log: (m: string) => void) {
     return { pool, close: () => pool.end() };
   }
   const opened = await openDatabase(config, { log, migrate: false, poolSize: 2 });
-  return { pool: opened.pool, close: opened.close };
+  return {
+    pool: opened.pool,
+    // The pool is ended here: Kysely only ends a pool it has used, and the backup reads through the pool directly.
+    close: async () => {
+      await opened.pool.end().catch(() => {});
+      await opened.close();
+    },
+  };
 }
 
 export async function runBackupCommand(config: Config, file: string, say: (m: string) => void) {
@@ -714,7 +727,13 @@ export async function runRestoreCommand(config: Config, file: string, say: (m: s
   const opened = await openDatabase(config, { log: say, migrate: false, poolSize: 2 });
   const progress = progressReporter('restore');
   try {
-    const r = await restoreFromFile(opened, file, { onProgress: progress.onProgress, log: say });
+    const r = await restoreFromFile(opened, file, {
+      onProgress: (done, total, label) => {
+        progress.onProgress(done, total, label);
+        if (label === 'done') progress.stop();
+      },
+      log: say,
+    });
     progress.stop();
     say(
       `restored ${file} into ${opened.embedded ? `the embedded database in ${config.dataDir}` : 'DATABASE_URL'}: ` +
