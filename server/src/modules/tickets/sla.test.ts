@@ -204,6 +204,50 @@ describe('SLA deadlines in business time', () => {
   });
 });
 
+describe('SLA policy choice', () => {
+  it('picks the most specific policy: type and priority, then customer tier, then the catch-all', async () => {
+    const admin = await t.login('admin');
+    await t.call(admin, 'POST', '/api/sla-policies', {
+      name: '套保大户优先',
+      customerTier: '套保大户',
+      calendarId: desk.calendarId,
+      firstResponseMinutes: 30,
+      resolutionMinutes: 480,
+    });
+    const agent = await t.login('agent');
+    const vip = await makeCustomer(t, 2, { tier: '套保大户' });
+    const a = await t.call(agent, 'POST', '/api/tickets', {
+      type: 'service_request',
+      channel: 'phone_in',
+      customerId: vip,
+      subject: '套保额度申请',
+      receivedAt: '2026-11-20T09:00:00+08:00',
+    });
+    expect(target(a.body, 'first_response')).toMatchObject({ minutes: 30, dueAt: sh('2026-11-20T09:30:00') });
+    const b = await t.call(agent, 'POST', '/api/tickets', {
+      type: 'service_request',
+      channel: 'phone_in',
+      customerId: await makeCustomer(t),
+      subject: '修改地址',
+      receivedAt: '2026-11-20T09:00:00+08:00',
+    });
+    expect(target(b.body, 'first_response').minutes).toBe(120);
+    // A visit is recorded: the on-site target is met.
+    const f = await t.call(agent, 'POST', '/api/tickets', {
+      type: 'service_request',
+      channel: 'phone_in',
+      subject: '上门安装行情专线',
+      needsOnsite: true,
+    });
+    expect(target(f.body, 'onsite').minutes).toBe(480);
+    const v = await t.call(agent, 'PATCH', `/api/tickets/${f.body.id}`, {
+      version: f.body.version,
+      onsiteAt: new Date().toISOString(),
+    });
+    expect(target(v.body, 'onsite').state).toBe('met');
+  });
+});
+
 describe('complaints', () => {
   it('a regulator-hotline complaint not accepted within 3 trading days shows as breached', async () => {
     const agent = await t.login('agent');

@@ -422,6 +422,32 @@ describe('emails and satisfaction rating', () => {
     ).toBe(409);
   });
 
+  it('writes to the customer in their language (zh-TW, en)', async () => {
+    const agent = await t.login('agent');
+    for (const [locale, email, expected] of [
+      ['en', 'en.customer@example.com', 'Dear Mr Smith'],
+      ['zh-TW', 'tw.customer@example.com', '工單編號'],
+    ] as const) {
+      const tk = (
+        await t.call(agent, 'POST', '/api/tickets', {
+          type: 'consultation',
+          channel: 'email',
+          subject: 'Trading hours',
+          contactName: 'Mr Smith',
+          contactEmail: email,
+          locale,
+        })
+      ).body;
+      await t.call(agent, 'POST', `/api/tickets/${tk.id}/messages`, {
+        visibility: 'public',
+        body: 'Day session 9:00–15:00.',
+      });
+      for (const e of await pendingEmails(tk.id)) await sendTicketEmail(t.db, e.id);
+      const mail = inbox.find((m) => m.to.includes(email))!;
+      expect(bodyOf(mail.raw)).toContain(expected);
+    }
+  });
+
   it('keeps saved views per user', async () => {
     const agent = await t.login('agent');
     const v = await t.call(agent, 'POST', '/api/tickets/views', {
