@@ -14,6 +14,7 @@ export default function BranchesPage() {
     <CrudPage<Branch, V>
       title={t('admin:branches.title')}
       createLabel={t('admin:branches.create')}
+      editLabel={t('admin:branches.edit')}
       query={useBranches()}
       queryKey={lookupKeys.branches}
       columns={[

@@ -11,6 +11,7 @@ import { PageHeader } from '../../../app/ui/PageHeader';
 export interface CrudPageProps<T extends { id: number }, V> {
   title: string;
   createLabel: string;
+  editLabel: string;
   query: UseQueryResult<T[]>;
   queryKey: readonly unknown[];
   columns: TableColumnsType<T>;
@@ -87,7 +88,7 @@ export function CrudPage<T extends { id: number }, V extends object>(p: CrudPage
       </Card>
       <Modal
         open={editing !== null}
-        title={row ? t('common:actions.edit') : p.createLabel}
+        title={row ? p.editLabel : p.createLabel}
         onOk={submit}
         onCancel={() => setEditing(null)}
         confirmLoading={busy}

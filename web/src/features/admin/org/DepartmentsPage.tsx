@@ -27,6 +27,7 @@ export default function DepartmentsPage() {
     <CrudPage<Department, V>
       title={t('admin:departments.title')}
       createLabel={t('admin:departments.create')}
+      editLabel={t('admin:departments.edit')}
       query={useDepartments()}
       queryKey={lookupKeys.departments}
       columns={[

@@ -48,6 +48,7 @@ export default function TeamsPage() {
     <CrudPage<Team, V>
       title={t('admin:teams.title')}
       createLabel={t('admin:teams.create')}
+      editLabel={t('admin:teams.edit')}
       query={useTeams()}
       queryKey={lookupKeys.teams}
       columns={[
