@@ -13,8 +13,17 @@ import '../modules/catalogue/permission-cases.ts';
 import '../modules/segments/permission-cases.ts';
 import '../modules/tiers/permission-cases.ts';
 import '../modules/metrics/permission-cases.ts';
+import '../modules/handover/permission-cases.ts';
 import '../modules/calendar/permission-cases.ts';
 import '../modules/kb/permission-cases.ts';
 import '../modules/tickets/permission-cases.ts';
 
-export { BUILTIN_ROLE_USERS, type Caller, cases, type RoleCode, type RouteCase } from './permission-table.ts';
+export {
+  BUILTIN_ROLE_USERS,
+  type Caller,
+  type CaseRequest,
+  cases,
+  type RoleCode,
+  type RouteCase,
+  sendCase,
+} from './permission-table.ts';

@@ -27,13 +27,58 @@ export type RouteCase = {
    * Return the URL with its path parameters filled in, and the body for writes. A write must be one that
    * would succeed for an allowed role, so that a denied role's 403 proves the permission and not bad input.
    */
-  request?: (t: TestApp, as: Caller) => Promise<{ url: string; body?: unknown }>;
+  request?: (t: TestApp, as: Caller) => Promise<CaseRequest>;
   /**
    * Tables whose rows must be unchanged after a denied write. The audit log is always compared, and so is the
    * table named like the URL's first segment if it exists ('/api/users/:id' → users); list any others here.
    */
   tables?: string[];
+  /**
+   * Why this write leaves no audit row (e.g. 'marks the caller's own notification read'). Without it,
+   * platform/audit.test.ts requires an audit row from every write that changes its tables.
+   */
+  noAudit?: string;
 };
+
+/** One concrete request: JSON `body`, or a multipart upload of `file` with the text `fields` sent before it. */
+export type CaseRequest = {
+  url: string;
+  body?: unknown;
+  file?: { name: string; content: string | Buffer; type?: string; field?: string };
+  fields?: Record<string, string>;
+};
+
+/** Sends a case's request as the signed-in user of `cookie` (or anonymously), JSON or multipart. */
+export async function sendCase(t: TestApp, cookie: string | null, method: string, req: CaseRequest) {
+  if (!req.file) return t.call(cookie, method, req.url, req.body);
+  const boundary = `----kefu${Date.now().toString(36)}`;
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(req.fields ?? {}))
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  const f = req.file;
+  parts.push(
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${f.field ?? 'file'}"; filename="${f.name}"\r\n` +
+        `Content-Type: ${f.type ?? 'application/octet-stream'}\r\n\r\n`,
+    ),
+    Buffer.isBuffer(f.content) ? f.content : Buffer.from(f.content),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  );
+  const res = await t.app.inject({
+    method: method as 'POST',
+    url: req.url,
+    headers: {
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+      ...(cookie ? { cookie } : {}),
+    },
+    payload: Buffer.concat(parts),
+  });
+  let body: any = res.body;
+  try {
+    body = res.body ? JSON.parse(res.body) : null;
+  } catch {}
+  return { status: res.statusCode, body };
+}
 
 export const cases: RouteCase[] = [];
 export function addCases(list: RouteCase[]) {

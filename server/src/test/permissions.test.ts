@@ -5,7 +5,15 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './app.ts';
 import { tableChecksum } from './fixtures.ts';
-import { BUILTIN_ROLE_USERS, type Caller, cases, type RoleCode, type RouteCase } from './permission-cases.ts';
+import {
+  BUILTIN_ROLE_USERS,
+  type Caller,
+  type CaseRequest,
+  cases,
+  type RoleCode,
+  type RouteCase,
+  sendCase,
+} from './permission-cases.ts';
 import { listRoutes, type RegisteredRoute } from './routes.ts';
 
 let t: TestApp;
@@ -83,10 +91,10 @@ const rows: [string, Row][] = cases.flatMap((c) =>
 async function check(c: RouteCase, role: RoleCode | null) {
   const caller: Caller = role ? { role, username: BUILTIN_ROLE_USERS[role] } : null;
   const cookie = caller ? await t.login(caller.username) : null;
-  const req = c.request ? await c.request(t, caller) : { url: c.route.split(' ')[1] };
+  const req: CaseRequest = c.request ? await c.request(t, caller) : { url: c.route.split(' ')[1] };
   const allowed = allows(c, role);
   const before = caller && !allowed && isWrite(c) ? await snapshot(c, caller.username) : null;
-  const res = await t.call(cookie, methodOf(c), req.url, req.body);
+  const res = await sendCase(t, cookie, methodOf(c), req);
   const said = `${res.status} ${JSON.stringify(res.body)?.slice(0, 300)}`;
   if (allowed) {
     expect(res.status, said).toBeLessThan(500);
