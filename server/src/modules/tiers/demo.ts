@@ -33,7 +33,7 @@ export async function loadDemoServicePrograms(db: Database) {
   await sql`
     insert into customer_metrics (customer_id, period, assets, volume, revenue, trading_days, source)
     select c.id, to_char((now() at time zone 'Asia/Shanghai') - make_interval(months => k), 'YYYY-MM'),
-           round(a * (0.9 + random() * 0.2), 2),
+           round((a * (0.9 + random() * 0.2))::numeric, 2),
            round(a * d / 22.0 * lev, 2),
            round(a * d / 22.0 * lev * 0.00005, 2),
            d
