@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/app.ts';
 import { loadActor } from '../../platform/auth.ts';
 import type { AuthedCtx } from '../../platform/context.ts';
+import { createTestApp, type TestApp } from '../../test/app.ts';
 import { userId } from '../../test/fixtures.ts';
 import { buildCustomer, customerCode, idCard } from './fixtures.ts';
 import { upsertCustomerByCode } from './service.ts';
@@ -254,17 +254,32 @@ describe('customers', () => {
     const actor = (await loadActor(t.db, await userId(t, 'agent')))!;
     const ctx: AuthedCtx = { db: t.db, actor, ip: null };
     const c = code();
-    const a = await upsertCustomerByCode(ctx, { code: c, kind: 'individual', name: '导入客户', phone: '13811112222' });
+    const a = await upsertCustomerByCode(ctx, {
+      code: c,
+      kind: 'individual',
+      name: '导入客户',
+      phone: '13811112222',
+    });
     expect(a.action).toBe('created');
     const b = await upsertCustomerByCode(ctx, { code: c, kind: 'individual', name: '导入客户', tier: 'vip' });
     expect(b).toEqual({ action: 'updated', id: a.id });
     const same = await upsertCustomerByCode(ctx, { code: c, kind: 'individual', name: '导入客户' });
     expect(same.action).toBe('unchanged');
-    const row = await t.db.selectFrom('customers').select(['tier', 'phone', 'version']).where('id', '=', a.id).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('customers')
+      .select(['tier', 'phone', 'version'])
+      .where('id', '=', a.id)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ tier: 'vip', phone: '13811112222', version: 2 });
-    const h = await t.db.selectFrom('customer_history').select('field').where('customer_id', '=', a.id).execute();
+    const h = await t.db
+      .selectFrom('customer_history')
+      .select('field')
+      .where('customer_id', '=', a.id)
+      .execute();
     expect(h.map((x) => x.field).sort()).toEqual(['*', 'tier']);
-    await expect(upsertCustomerByCode(ctx, { code: c, kind: 'individual', name: '导入客户', phone: '123' })).rejects.toMatchObject({
+    await expect(
+      upsertCustomerByCode(ctx, { code: c, kind: 'individual', name: '导入客户', phone: '123' }),
+    ).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
       fields: { phone: 'PHONE_INVALID' },
     });

@@ -124,4 +124,26 @@ describe('duplicates and merge', () => {
       .executeTakeFirstOrThrow();
     expect(auditRow.meta).toMatchObject({ mergedIds: [b.id, c.id] });
   });
+
+  it('moves rows of any module’s table, keeping a row on the merged customer when a unique key would collide', async () => {
+    await sql`create table merge_probe (customer_id bigint not null references customers(id), k text not null,
+      unique (customer_id, k))`.execute(t.db);
+    const a = (await buildCustomer(t, 'supervisor', { name: '甲方' })).body;
+    const b = (await buildCustomer(t, 'supervisor', { name: '乙方' })).body;
+    await sql`insert into merge_probe values (${a.id}, 'x'), (${b.id}, 'x'), (${b.id}, 'y')`.execute(t.db);
+    const m = await t.call(await t.login('supervisor'), 'POST', `/api/customers/${a.id}/merge`, {
+      sourceIds: [b.id],
+    });
+    expect(m.status, JSON.stringify(m.body)).toBe(200);
+    expect(m.body.moved.merge_probe).toBe(1);
+    const rows = await sql<{
+      customer_id: number;
+      k: string;
+    }>`select customer_id::int, k from merge_probe order by k, customer_id`.execute(t.db);
+    expect(rows.rows).toEqual([
+      { customer_id: a.id, k: 'x' },
+      { customer_id: b.id, k: 'x' },
+      { customer_id: a.id, k: 'y' },
+    ]);
+  });
 });

@@ -79,6 +79,45 @@ export async function customerReferences(tx: AuthedCtx): Promise<{ table: string
   return r.rows.filter((x) => x.table !== 'customers');
 }
 
+const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === '23505';
+
+/**
+ * Points a table's rows from the merged customers to the survivor. When a unique key would collide (the survivor
+ * already is in that segment, campaign, period …) the rows move one by one and a colliding row stays with the
+ * merged customer — kept, never deleted, and still reachable through merged_into_id.
+ */
+async function repoint(tx: AuthedCtx, table: string, column: string, fromIds: number[], toId: number) {
+  const t = sql.table(table);
+  const c = sql.ref(column);
+  await sql`savepoint kefu_merge`.execute(tx.db);
+  try {
+    const r = await sql`update ${t} set ${c} = ${toId} where ${c} = any(${fromIds}::bigint[])`.execute(tx.db);
+    await sql`release savepoint kefu_merge`.execute(tx.db);
+    return { moved: Number(r.numAffectedRows ?? 0), kept: 0 };
+  } catch (e) {
+    await sql`rollback to savepoint kefu_merge`.execute(tx.db);
+    if (!isUniqueViolation(e)) throw e;
+  }
+  const rows = await sql<{
+    id: string;
+  }>`select ctid::text as id from ${t} where ${c} = any(${fromIds}::bigint[])`.execute(tx.db);
+  let moved = 0;
+  let kept = 0;
+  for (const row of rows.rows) {
+    await sql`savepoint kefu_merge_row`.execute(tx.db);
+    try {
+      await sql`update ${t} set ${c} = ${toId} where ctid = ${row.id}::tid`.execute(tx.db);
+      await sql`release savepoint kefu_merge_row`.execute(tx.db);
+      moved++;
+    } catch (e) {
+      await sql`rollback to savepoint kefu_merge_row`.execute(tx.db);
+      if (!isUniqueViolation(e)) throw e;
+      kept++;
+    }
+  }
+  return { moved, kept };
+}
+
 /** The customer with the most filled-in fields would be a good survivor; the caller chooses. */
 async function fillFrom(survivor: CustomerRow, sources: CustomerRow[]) {
   const v = rowValues(survivor);
@@ -136,15 +175,16 @@ export async function mergeCustomers(ctx: AuthedCtx, survivorId: number, sourceI
     const srcRows = sources.map((id) => locked.get(id)!);
 
     const counts: Record<string, number> = {};
+    const kept: Record<string, number> = {};
     for (const ref of await customerReferences(tx)) {
       const mover = movers.get(ref.table);
       if (mover) {
         if (ref.column === 'customer_id') counts[ref.table] = await mover.move(tx, sources, survivorId);
         continue;
       }
-      const r = await sql`update ${sql.table(ref.table)} set ${sql.ref(ref.column)} = ${survivorId}
-                           where ${sql.ref(ref.column)} = any(${sources}::bigint[])`.execute(tx.db);
-      counts[ref.table] = (counts[ref.table] ?? 0) + Number(r.numAffectedRows ?? 0);
+      const r = await repoint(tx, ref.table, ref.column, sources, survivorId);
+      counts[ref.table] = (counts[ref.table] ?? 0) + r.moved;
+      if (r.kept) kept[ref.table] = (kept[ref.table] ?? 0) + r.kept;
     }
     // Customers merged earlier into a source now point at the survivor (no chains).
     await tx.db
@@ -190,7 +230,7 @@ export async function mergeCustomers(ctx: AuthedCtx, survivorId: number, sourceI
       entity: 'customer',
       entityId: survivorId,
       branchId: survivor.branch_id,
-      meta: { survivorId, mergedIds: sources, mergedCodes: codes, moved: counts },
+      meta: { survivorId, mergedIds: sources, mergedCodes: codes, moved: counts, keptOnMerged: kept },
     });
     return counts;
   });
