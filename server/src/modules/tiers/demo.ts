@@ -36,7 +36,7 @@ export async function loadDemoServicePrograms(db: Database) {
            round((a * (0.9 + random() * 0.2))::numeric, 2),
            round(a * d / 22.0 * lev, 2),
            round(a * d / 22.0 * lev * 0.00005, 2),
-           d
+           d, 'demo'
       from (select id, coalesce(assets_under_custody, 10000) as a,
                    (2 + floor(random() * 38))::numeric as lev from customers where status <> 'merged') c,
            generate_series(1, 3) k,
