@@ -51,6 +51,12 @@ describe('Foundation journey', () => {
     const p = await newPage(browser);
     await p.goto('/');
     await p.waitForURL(/\/sign-in/);
+    // before signing in, the language can be switched too (remembered in this browser)
+    await chooseLanguage(p, 'English');
+    await p.getByRole('button', { name: 'Sign in' }).waitFor();
+    await p.reload();
+    await p.getByRole('button', { name: 'Sign in' }).waitFor();
+    await chooseLanguage(p, '简体中文');
     await p.getByTestId('sign-in').click();
     await p.getByText('请输入用户名').waitFor();
     await p.getByText('请输入密码').waitFor();

@@ -5,7 +5,7 @@ import { App as AntApp, ConfigProvider, Result, Spin, theme } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import zhTW from 'antd/locale/zh_TW';
-import { type ReactNode, Suspense } from 'react';
+import { type ReactNode, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router';
 import { SignInPage } from './auth/SignInPage';
@@ -75,8 +75,11 @@ const router = createBrowserRouter([
 ]);
 
 function Themed({ children }: { children: ReactNode }) {
-  const { i18n } = useTranslation();
+  const { t, i18n } = useTranslation();
   const lang = (i18n.resolvedLanguage ?? 'zh-CN') as Language;
+  useEffect(() => {
+    document.title = t('common:appName');
+  }, [t]);
   return (
     <ConfigProvider
       locale={antdLocales[lang] ?? zhCN}
