@@ -159,7 +159,7 @@ describe('signing in is required', () => {
         }),
       );
     expect(await run(probes)).toEqual([]);
-  });
+  }, 120_000);
 
   it('answers 401 to a forged session cookie as well', async () => {
     const r = routes.find((x) => x.key === 'GET /api/me')!;
@@ -190,7 +190,7 @@ describe('bad input answers 400, never 500', () => {
         }),
       );
     expect(await run(probes)).toEqual([]);
-  });
+  }, 120_000);
 
   it('refuses a body whose every property has the wrong type, naming a field', async () => {
     const probes: Probe[] = [];
@@ -218,7 +218,7 @@ describe('bad input answers 400, never 500', () => {
       });
     }
     expect(await run(probes)).toEqual([]);
-  });
+  }, 120_000);
 
   it('refuses garbage path parameters', async () => {
     const garbage = ['abc', '-1', '0', '1.5', '99999999999999999999999'];
@@ -237,7 +237,7 @@ describe('bad input answers 400, never 500', () => {
         });
     }
     expect(await run(probes)).toEqual([]);
-  });
+  }, 120_000);
 
   it('refuses garbage query parameters and never fails on odd text', async () => {
     const cursors = [
@@ -270,7 +270,7 @@ describe('bad input answers 400, never 500', () => {
       }
     }
     expect(await run(probes)).toEqual([]);
-  });
+  }, 120_000);
 
   it('answers text the database cannot store with 400', async () => {
     const res = await t.call(admin, 'PATCH', '/api/me', { displayName: 'a\u0000b' });
