@@ -311,7 +311,8 @@ export const customerRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       requireActor(req.ctx);
       const f = await attachmentContent(req.ctx, req.params.id, req.params.attachmentId);
-      return reply.headers(f.headers).send(f.content);
+      // A Buffer is sent as is, never serialized; the schema only documents the download.
+      return reply.headers(f.headers).send(f.content as unknown as string);
     },
   );
   app.delete(
