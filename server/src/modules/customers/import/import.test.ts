@@ -175,4 +175,35 @@ describe('customer import', () => {
     expect(res.errors[0]).toMatchObject({ line: 3, field: 'branch', reason: 'BRANCH_OUT_OF_SCOPE' });
     expect((await customer('S003'))?.branch_id).toBe(actor.branchId);
   });
+  it('maps custom fields by their label, and fills profile fields', async () => {
+    await t.db
+      .insertInto('custom_field_definitions')
+      .values({ key: 'introducer', kind: 'all', label: '居间人', type: 'text' })
+      .execute();
+    await t.db
+      .insertInto('custom_field_definitions')
+      .values({
+        key: 'channel_grade',
+        kind: 'all',
+        label: '渠道等级',
+        type: 'single_choice',
+        options: JSON.stringify([
+          { value: 'a', label: '甲' },
+          { value: 'b', label: '乙' },
+        ]),
+      })
+      .execute();
+    const res = await run(
+      csvText([
+        ['客户编号', '客户姓名', '营业部', '居间人', '渠道等级', '常做品种'],
+        ['CF01', '冯七', 'BJ01', '老周', '乙', '铜、螺纹钢'],
+        ['CF02', '冯八', 'BJ01', '', '丙', ''],
+      ]),
+    );
+    expect(res).toMatchObject({ created: 1, rejected: 1 });
+    expect(res.errors[0]).toMatchObject({ line: 3, field: 'custom.channel_grade', reason: 'CHOICE_INVALID' });
+    const c = await customer('CF01');
+    expect(c?.custom).toEqual({ introducer: '老周', channel_grade: 'b' });
+    expect(c?.profile).toEqual({ typicalProducts: ['铜', '螺纹钢'] });
+  });
 });
