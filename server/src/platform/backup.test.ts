@@ -197,7 +197,7 @@ describe('backup and restore', () => {
       ok: boolean;
     }>`select to_regclass('graphile_worker.jobs') is not null as ok`.execute(target.db);
     expect(jobs.rows[0].ok).toBe(true);
-  });
+  }, 60_000);
 
   it('restores into a database Kefu has already started on (only built-in roles in it)', async () => {
     const t = await createTestDb();
@@ -205,7 +205,7 @@ describe('backup and restore', () => {
     await restoreFromFile(t, file);
     const [before, after] = [await readAllRows(src.url), await readAllRows(t.url)];
     expect(after).toEqual(before);
-  });
+  }, 60_000);
 
   it('refuses a database that holds data, and changes nothing', async () => {
     const t = await createTestApp();
@@ -226,7 +226,7 @@ describe('backup and restore', () => {
     expect(err2).toBeInstanceOf(RestoreTargetNotEmptyError);
     expect(err2.message).toMatch(/orders: 1/);
     expect(Object.keys(await readAllRows(other.url))).toEqual(['orders']);
-  });
+  }, 60_000);
 
   it('refuses a cut-short file, a damaged file, a file with wrong counts and a file that is no backup; the target stays empty', async () => {
     const bytes = fs.readFileSync(file);
@@ -273,7 +273,7 @@ describe('backup and restore', () => {
     // After all those failures the same database takes the good file.
     await restoreFromFile(target, file);
     expect(await readAllRows(target.url)).toEqual(await readAllRows(src.url));
-  });
+  }, 120_000);
 });
 
 describe('moving from the embedded PostgreSQL to a server', () => {
@@ -324,5 +324,5 @@ describe('moving from the embedded PostgreSQL to a server', () => {
     const again = await runKefu(['restore', out], { DATABASE_URL: target.url });
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/not empty/);
-  }, 180_000);
+  }, 240_000);
 });
