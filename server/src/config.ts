@@ -31,6 +31,17 @@ const ZEnv = z.object({
   KEFU_LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(20),
   KEFU_JOBS: ZBool.default(true),
   KEFU_TRUST_PROXY: ZBool.default(false),
+  // SMS gateway (platform/sms.ts): URL, account key, HMAC secret, and the signature 【…】 put before each text.
+  KEFU_SMS_URL: z.string().url('must be a URL such as https://sms.example.com/send').optional(),
+  KEFU_SMS_KEY: z.string().min(1).max(200).optional(),
+  KEFU_SMS_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  KEFU_SMS_SIGN: z.string().min(1).max(20).optional(),
+});
+
+const ZEnvChecked = ZEnv.superRefine((e, ctx) => {
+  if (e.KEFU_SMS_URL)
+    for (const k of ['KEFU_SMS_KEY', 'KEFU_SMS_SECRET'] as const)
+      if (!e[k]) ctx.addIssue({ code: 'custom', path: [k], message: 'is required when KEFU_SMS_URL is set' });
 });
 
 export type Config = {
@@ -45,13 +56,15 @@ export type Config = {
   loginRateLimit: number;
   jobs: boolean;
   trustProxy: boolean;
+  /** The SMS gateway; absent when KEFU_SMS_URL is not set (messages are then recorded as failed). */
+  sms?: { url: string; key: string; secret: string; sign?: string };
 };
 
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = ZEnv.safeParse(cleaned);
+  const parsed = ZEnvChecked.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map(
       (i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(cleaned[String(i.path[0])])})`,
@@ -78,5 +91,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimit: e.KEFU_LOGIN_RATE_LIMIT,
     jobs: e.KEFU_JOBS,
     trustProxy: e.KEFU_TRUST_PROXY,
+    sms: e.KEFU_SMS_URL
+      ? { url: e.KEFU_SMS_URL, key: e.KEFU_SMS_KEY!, secret: e.KEFU_SMS_SECRET!, sign: e.KEFU_SMS_SIGN }
+      : undefined,
   };
 }

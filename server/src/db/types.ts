@@ -1,5 +1,7 @@
 // The database as Kysely sees it. Each module declares its own tables and adds them here.
 import type { ColumnType, Generated } from 'kysely';
+import type { CallbackTables } from '../modules/callbacks/tables.ts';
+import type { CampaignTables } from '../modules/campaigns/tables.ts';
 import type { CalendarTables } from '../modules/calendar/tables.ts';
 import type { CatalogueTables } from '../modules/catalogue/tables.ts';
 import type { ImportTables } from '../modules/customers/import/tables.ts';
@@ -10,7 +12,9 @@ import type { MetricTables } from '../modules/metrics/tables.ts';
 import type { SegmentTables } from '../modules/segments/tables.ts';
 import type { TaskTables } from '../modules/tasks/tables.ts';
 import type { TicketTables } from '../modules/tickets/tables.ts';
+import type { SuitabilityTables } from '../modules/suitability/tables.ts';
 import type { TierTables } from '../modules/tiers/tables.ts';
+import type { VisitTables } from '../modules/visits/tables.ts';
 
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 export type Json = ColumnType<unknown, string | undefined, string>;
@@ -136,4 +140,9 @@ export interface DB
     SegmentTables,
     TierTables,
     MetricTables,
-    HandoverTables {}
+    HandoverTables,
+    // Outreach (migration 20261122_4000)
+    CampaignTables,
+    CallbackTables,
+    SuitabilityTables,
+    VisitTables {}

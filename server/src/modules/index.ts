@@ -14,6 +14,7 @@ import './kb/demo.ts';
 import { kbRoutes } from './kb/routes.ts';
 import { metricRoutes } from './metrics/routes.ts';
 import { orgRoutes } from './org/routes.ts';
+import { outreachRoutes } from './outreach.ts';
 import { roleRoutes } from './roles/routes.ts';
 import { segmentRoutes } from './segments/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
@@ -42,4 +43,6 @@ export const modules: FastifyPluginAsync[] = [
   segmentRoutes,
   tierRoutes,
   metricRoutes,
+  // Outreach (issue #6)
+  outreachRoutes,
 ] as FastifyPluginAsync[];

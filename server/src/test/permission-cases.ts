@@ -17,6 +17,8 @@ import '../modules/handover/permission-cases.ts';
 import '../modules/calendar/permission-cases.ts';
 import '../modules/kb/permission-cases.ts';
 import '../modules/tickets/permission-cases.ts';
+import '../modules/suitability/permission-cases.ts';
+import '../modules/campaigns/permission-cases.ts';
 
 export {
   BUILTIN_ROLE_USERS,

@@ -44,6 +44,7 @@ export interface CustomerTable {
   custom: JsonObj;
   contact_names: Generated<string[]>;
   contact_phones: Generated<string[]>;
+  sms_opt_out: Generated<boolean>;
   last_contact_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   search_text: GeneratedCol<string>;
   phone_digits: GeneratedCol<string>;

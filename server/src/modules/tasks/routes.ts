@@ -7,7 +7,17 @@ import { commonErrors, page, ZId, ZIdParams, ZLimit } from '../../platform/schem
 import { closeTask, createTask, getTask, listTasks, myTaskCounts, updateTask } from './service.ts';
 
 export const TASK_KINDS = ['call', 'visit', 'delivery', 'follow_up', 'review', 'other'] as const;
-export const TASK_SOURCES = ['manual', 'entitlement', 'ticket', 'handover', 'campaign', 'visit'] as const;
+export const TASK_SOURCES = [
+  'manual',
+  'entitlement',
+  'ticket',
+  'handover',
+  'campaign',
+  'visit',
+  'callback',
+  'suitability',
+  'notice',
+] as const;
 
 export const ZTask = z.object({
   id: z.number(),

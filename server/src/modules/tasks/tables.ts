@@ -5,7 +5,16 @@ type Ts = ColumnType<Date | null, Date | string | null | undefined, Date | strin
 
 export type TaskStatus = 'open' | 'done' | 'cancelled';
 export type TaskKind = 'call' | 'visit' | 'delivery' | 'follow_up' | 'review' | 'other';
-export type TaskSource = 'manual' | 'entitlement' | 'ticket' | 'handover' | 'campaign' | 'visit';
+export type TaskSource =
+  | 'manual'
+  | 'entitlement'
+  | 'ticket'
+  | 'handover'
+  | 'campaign'
+  | 'visit'
+  | 'callback'
+  | 'suitability'
+  | 'notice';
 
 export interface TaskTable {
   id: Generated<number>;
