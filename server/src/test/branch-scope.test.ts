@@ -314,34 +314,37 @@ describe('the caller', () => {
 });
 
 describe.each(SCOPED.map((r) => [r.name, r] as const))('%s of another branch', (_name, r) => {
-  it.runIf(!!r.lists)('are left out of every list', async () => {
-    const { foreign, own } = ids.get(r.name)!;
-    const idOf = r.idOf ?? ((x: any) => x.id);
-    for (const [i, url] of r.lists!.entries()) {
-      const res = await t.call(bj, 'GET', url);
-      expect(res.status, url).toBe(200);
-      const items: any[] = Array.isArray(res.body) ? res.body : res.body.items;
-      const got = items.map((x) => String(idOf(x)));
-      expect(got, url).not.toContain(String(foreign));
-      if (own !== undefined && i === 0) expect(got, url).toContain(String(own));
-    }
-  });
+  if (r.lists)
+    it('are left out of every list', async () => {
+      const { foreign, own } = ids.get(r.name)!;
+      const idOf = r.idOf ?? ((x: any) => x.id);
+      for (const [i, url] of r.lists!.entries()) {
+        const res = await t.call(bj, 'GET', url);
+        expect(res.status, url).toBe(200);
+        const items: any[] = Array.isArray(res.body) ? res.body : res.body.items;
+        const got = items.map((x) => String(idOf(x)));
+        expect(got, url).not.toContain(String(foreign));
+        if (own !== undefined && i === 0) expect(got, url).toContain(String(own));
+      }
+    });
 
-  it.runIf(!!r.get)('answer 404 when read', async () => {
-    const { foreign, own } = ids.get(r.name)!;
-    const res = await t.call(bj, 'GET', r.get!(foreign));
-    expect(res.status).toBe(404);
-    if (own !== undefined) expect((await t.call(bj, 'GET', r.get!(own))).status).toBe(200);
-  });
+  if (r.get)
+    it('answer 404 when read', async () => {
+      const { foreign, own } = ids.get(r.name)!;
+      const res = await t.call(bj, 'GET', r.get!(foreign));
+      expect(res.status).toBe(404);
+      if (own !== undefined) expect((await t.call(bj, 'GET', r.get!(own))).status).toBe(200);
+    });
 
-  it.runIf(!!r.writes)('answer 404 to every write, which changes nothing', async () => {
-    const { foreign, own } = ids.get(r.name)!;
-    for (const call of await r.writes!(t, foreign, own)) {
-      const before = await snapshot(r.tables ?? []);
-      const res = await t.call(bj, call.method, call.url, call.body);
-      const said = `${call.method} ${call.url} ${JSON.stringify(call.body)} → ${res.status} ${JSON.stringify(res.body)}`;
-      expect(res.status, said).toBe(call.status ?? 404);
-      expect(await snapshot(r.tables ?? []), said).toEqual(before);
-    }
-  });
+  if (r.writes)
+    it('answer 404 to every write, which changes nothing', async () => {
+      const { foreign, own } = ids.get(r.name)!;
+      for (const call of await r.writes!(t, foreign, own)) {
+        const before = await snapshot(r.tables ?? []);
+        const res = await t.call(bj, call.method, call.url, call.body);
+        const said = `${call.method} ${call.url} ${JSON.stringify(call.body)} → ${res.status} ${JSON.stringify(res.body)}`;
+        expect(res.status, said).toBe(call.status ?? 404);
+        expect(await snapshot(r.tables ?? []), said).toEqual(before);
+      }
+    });
 });

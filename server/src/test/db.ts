@@ -6,9 +6,13 @@ import { createDb, createPool, type Database } from '../db/index.ts';
 
 export type TestDb = { db: Database; pool: pg.Pool; url: string; close: () => Promise<void> };
 
+/** A database name of this test run: kefu_t_<pid of the run>_<random>, so concurrent runs leave each other alone. */
+const dbName = () =>
+  `kefu_t_${inject('pgTemplate').replace(/^kefu_template_/, '')}_${randomBytes(5).toString('hex')}`;
+
 export async function createTestDb(): Promise<TestDb> {
   const adminUrl = inject('pgAdminUrl');
-  const name = `kefu_t_${randomBytes(5).toString('hex')}`;
+  const name = dbName();
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`create database "${name}" template "${inject('pgTemplate')}"`);
@@ -35,7 +39,7 @@ export async function createTestDb(): Promise<TestDb> {
 /** A second empty database on the same server (no migrations), e.g. a restore target. */
 export async function createEmptyDb(): Promise<{ url: string; drop: () => Promise<void> }> {
   const adminUrl = inject('pgAdminUrl');
-  const name = `kefu_t_${randomBytes(5).toString('hex')}`;
+  const name = dbName();
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`create database "${name}"`);

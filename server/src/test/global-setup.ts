@@ -19,6 +19,15 @@ declare module 'vitest' {
 
 export const TEMPLATE = `kefu_template_${process.pid}`;
 
+function isAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export default async function setup(project: TestProject) {
   let adminUrl: string;
   let stop = async () => {};
@@ -36,12 +45,16 @@ export default async function setup(project: TestProject) {
   }
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  // Leftovers of an earlier run that was killed are removed, so the server stays clean.
+  // Leftovers of an earlier run that was killed are removed, so the server stays clean — but not the databases of
+  // another test run going on at the same time (their names carry the process id of the run that made them).
   const old = await admin.query(
     `select datname from pg_database where datname like 'kefu_t_%' or datname like 'kefu_template_%'`,
   );
-  for (const r of old.rows)
+  for (const r of old.rows) {
+    const pid = Number(/^kefu_(?:t|template)_(\d+)(?:_|$)/.exec(r.datname)?.[1]);
+    if (!pid || isAlive(pid)) continue;
     await admin.query(`drop database if exists "${r.datname}" with (force)`).catch(() => {});
+  }
   await admin.query(`create database "${TEMPLATE}"`);
   const url = new URL(adminUrl);
   url.pathname = `/${TEMPLATE}`;
@@ -53,10 +66,10 @@ export default async function setup(project: TestProject) {
   project.provide('pgAdminUrl', adminUrl);
   project.provide('pgTemplate', TEMPLATE);
   return async () => {
-    const left = await admin.query(
-      `select datname from pg_database where datname like 'kefu_t_%' or datname = $1`,
-      [TEMPLATE],
-    );
+    const left = await admin.query(`select datname from pg_database where datname like $1 or datname = $2`, [
+      `kefu\\_t\\_${process.pid}\\_%`,
+      TEMPLATE,
+    ]);
     for (const r of left.rows)
       await admin.query(`drop database if exists "${r.datname}" with (force)`).catch(() => {});
     await admin.end();
