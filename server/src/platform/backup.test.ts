@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import zlib from 'node:zlib';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -17,6 +18,7 @@ import { readAllRows, runKefu, tempDataDir } from '../test/cli.ts';
 import { createEmptyDb, createTestDb } from '../test/db.ts';
 import {
   BackupFileError,
+  backup,
   backupToFile,
   dependencyOrder,
   RestoreTargetNotEmptyError,
@@ -205,6 +207,35 @@ describe('backup and restore', () => {
     await restoreFromFile(t, file);
     const [before, after] = [await readAllRows(src.url), await readAllRows(t.url)];
     expect(after).toEqual(before);
+  }, 60_000);
+
+  it('is a consistent snapshot: writes made while it runs are not in it', async () => {
+    const own = await createTestDb();
+    cleanups.push(() => own.close());
+    const chunks: Buffer[] = [];
+    let wrote = false;
+    // The header is written once the snapshot is taken and counted; rows are copied after it. Others write then.
+    const out = new Writable({
+      write(chunk, _enc, cb) {
+        chunks.push(chunk);
+        if (wrote) return cb();
+        wrote = true;
+        sql`insert into audit_log (action, entity) select 'during.backup', 'x' from generate_series(1, 50)`
+          .execute(own.db)
+          .then(() => sql`insert into branches (code, name) values ('DURING', 'during')`.execute(own.db))
+          .then(() => cb(), cb);
+      },
+    });
+    const header = await backup(own.pool, out);
+    expect(wrote).toBe(true);
+    const f = path.join(tmp, 'snapshot.kefu.gz');
+    fs.writeFileSync(f, Buffer.concat(chunks));
+    const target = await emptyTarget();
+    await restoreFromFile(target, f);
+    const rows = await readAllRows(target.url);
+    expect(rows.audit_log).toHaveLength(header.tables.find((t) => t.name === 'audit_log')!.rows);
+    expect(rows.audit_log.some((r) => r.includes('during.backup'))).toBe(false);
+    expect(rows.branches.some((r) => r.includes('DURING'))).toBe(false);
   }, 60_000);
 
   it('refuses a database that holds data, and changes nothing', async () => {
