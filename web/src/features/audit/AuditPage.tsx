@@ -35,7 +35,7 @@ function UserPicker({ value, onChange }: { value?: number; onChange: (v?: number
       filterOption={false}
       onSearch={setQ}
       placeholder={t('audit:filters.user')}
-      style={{ width: 180 }}
+      style={{ width: 170 }}
       value={value}
       onChange={(v) => onChange(v ?? undefined)}
       options={(staff.data ?? []).map((u) => ({ value: u.id, label: `${u.displayName} (${u.username})` }))}
@@ -85,7 +85,7 @@ export default function AuditPage() {
             allowClear
             showSearch
             placeholder={t('audit:filters.entity')}
-            style={{ width: 150 }}
+            style={{ width: 130 }}
             value={draft.entity}
             onChange={(entity) => set({ entity })}
             options={entities.map((e) => ({ value: e, label: t(`audit:entities.${e}`) }))}
@@ -93,13 +93,13 @@ export default function AuditPage() {
           />
           <Input
             placeholder={t('audit:filters.entityId')}
-            style={{ width: 120 }}
+            style={{ width: 110 }}
             value={draft.entityId}
             onChange={(e) => set({ entityId: e.target.value })}
           />
           <Input
             placeholder={t('audit:filters.action')}
-            style={{ width: 170 }}
+            style={{ width: 160 }}
             value={draft.action}
             onChange={(e) => set({ action: e.target.value })}
             title={t('audit:filters.actionHint')}

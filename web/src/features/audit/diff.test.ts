@@ -21,5 +21,6 @@ describe('auditDiff', () => {
     expect(showValue(null)).toBe('∅');
     expect(showValue(['a', 'b'])).toBe('["a","b"]');
     expect(showValue('x')).toBe('x');
+    expect(showValue('2026-11-22T11:29:53.184Z')).toMatch(/^2026-11-2\d \d\d:\d\d:53$/);
   });
 });

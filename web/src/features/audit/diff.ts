@@ -1,3 +1,5 @@
+import dayjs from 'dayjs';
+
 // Before/after of an audit row as a list of changed fields, for people to read.
 
 export type DiffRow = { field: string; before: unknown; after: unknown; changed: boolean };
@@ -28,9 +30,11 @@ function flatten(v: unknown, prefix = '', out: Record<string, unknown> = {}): Re
   return out;
 }
 
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/;
+
 export function showValue(v: unknown): string {
   if (v === undefined) return '';
   if (v === null) return '∅';
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') return ISO_TIME.test(v) ? dayjs(v).format('YYYY-MM-DD HH:mm:ss') : v;
   return JSON.stringify(v);
 }

@@ -9,8 +9,14 @@ import { type Role, roleLabel } from '../../../app/lookups';
 
 type Values = { code: string; name: string; description?: string; permissions: string[] };
 
-export function RoleDialog(props: { role: Role | null; onClose: () => void; onSaved: () => void }) {
-  const { role } = props;
+export function RoleDialog(props: {
+  role: Role | null;
+  /** When creating: start from this role's permissions (copy of a built-in role). */
+  template?: Role;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
+  const { role, template } = props;
   const readOnly = !!role?.builtin;
   const { t } = useTranslation();
   const [form] = Form.useForm<Values>();
@@ -76,7 +82,7 @@ export function RoleDialog(props: { role: Role | null; onClose: () => void; onSa
                   ? t(`common:roleDescriptions.${role.code}`, { defaultValue: role.description ?? '' })
                   : (role.description ?? ''),
               }
-            : { permissions: [] }
+            : { permissions: template?.permissions ?? [] }
         }
       >
         <Row gutter={16}>

@@ -17,6 +17,7 @@ export default function RolesPage() {
   const showError = useShowError();
   const { message } = App.useApp();
   const [open, setOpen] = useState<Role | 'new' | null>(null);
+  const [template, setTemplate] = useState<Role | undefined>();
 
   const remove = async (r: Role) => {
     try {
@@ -33,7 +34,14 @@ export default function RolesPage() {
       <PageHeader
         title={t('admin:roles.title')}
         extra={
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen('new')}>
+          <Button
+            type="primary"
+            icon={<PlusOutlined />}
+            onClick={() => {
+              setTemplate(undefined);
+              setOpen('new');
+            }}
+          >
             {t('admin:roles.create')}
           </Button>
         }
@@ -70,11 +78,21 @@ export default function RolesPage() {
             {
               title: t('common:actions.title'),
               key: 'actions',
-              width: 160,
+              width: 220,
               render: (_, r) => (
                 <Space size={0}>
                   <Button type="link" size="small" onClick={() => setOpen(r)}>
                     {r.builtin ? t('common:actions.view') : t('common:actions.edit')}
+                  </Button>
+                  <Button
+                    type="link"
+                    size="small"
+                    onClick={() => {
+                      setTemplate(r);
+                      setOpen('new');
+                    }}
+                  >
+                    {t('admin:roles.copy')}
                   </Button>
                   {!r.builtin && (
                     <Popconfirm
@@ -97,6 +115,7 @@ export default function RolesPage() {
       {open && (
         <RoleDialog
           role={open === 'new' ? null : open}
+          template={template}
           onClose={() => setOpen(null)}
           onSaved={() => {
             setOpen(null);
