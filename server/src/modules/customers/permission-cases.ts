@@ -138,10 +138,13 @@ addCases([
     request: async (t) => ({ url: `/api/customers/${(await customer(t)).id}/attachments` }),
   },
   {
-    // Without a multipart body an allowed role gets 400 FILE_REQUIRED; a denied one 403 before the body is read.
     route: 'POST /api/customers/:id/attachments',
     allowed: WRITE,
-    request: async (t) => ({ url: `/api/customers/${(await customer(t)).id}/attachments`, body: {} }),
+    request: async (t) => ({
+      url: `/api/customers/${(await customer(t)).id}/attachments`,
+      fields: { category: 'photo' },
+      file: { name: 'shop.png', content: PNG_BYTES, type: 'image/png' },
+    }),
     tables: ['customer_attachments'],
   },
   {
