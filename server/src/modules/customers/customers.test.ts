@@ -284,4 +284,47 @@ describe('customers', () => {
       fields: { phone: 'PHONE_INVALID' },
     });
   });
+
+  it('never shows an agent a full ID number or phone in any customer response', async () => {
+    const id = idCard('19660606', 606);
+    const secrets = [id, '13866660001', '13866660002', '13866660003'];
+    const c = (
+      await create('supervisor', {
+        name: '欧阳锋',
+        idNumber: id,
+        phone: secrets[1],
+        phoneBackup: secrets[2],
+        contacts: [{ name: '欧阳克', phone: secrets[3] }],
+      })
+    ).body;
+    await create('supervisor', { name: '欧阳锋', phone: secrets[1] }); // a duplicate to be listed
+    const agent = await t.login('agent');
+    const responses = [
+      await t.call(agent, 'GET', `/api/customers/${c.id}`),
+      await t.call(agent, 'GET', `/api/customers?q=${encodeURIComponent('欧阳')}`),
+      await t.call(agent, 'GET', '/api/customers?q=6666'),
+      await t.call(agent, 'POST', '/api/customers/search', { q: secrets[1] }),
+      await t.call(agent, 'GET', `/api/customers/${c.id}/duplicates`),
+      await t.call(agent, 'GET', `/api/customers/${c.id}/history`),
+      await t.call(agent, 'POST', `/api/customers/${c.id}/interactions`, {
+        channel: 'phone_in',
+        summary: '来电',
+      }),
+      await t.call(agent, 'GET', `/api/customers/${c.id}/interactions`),
+      await t.call(agent, 'PATCH', `/api/customers/${c.id}`, { version: c.version, tier: 'vip' }),
+      await t.call(agent, 'PATCH', `/api/customers/${c.id}`, { version: c.version, tier: 'x' }), // 409 with the record
+      await t.call(agent, 'PATCH', `/api/customers/${c.id}`, {
+        version: c.version + 1,
+        phone: '13866660009',
+        contacts: [{ name: '欧阳克', phone: secrets[3] }],
+      }),
+      await t.call(agent, 'GET', `/api/customers/${c.id}/history`),
+    ];
+    expect(responses.map((r) => r.status)).toEqual([
+      200, 200, 200, 200, 200, 200, 200, 200, 200, 409, 200, 200,
+    ]);
+    expect(responses[2].body.items.map((x: any) => x.id)).toContain(c.id);
+    const json = JSON.stringify(responses.map((r) => r.body));
+    for (const secret of [...secrets, '13866660009']) expect(json).not.toContain(secret);
+  });
 });
