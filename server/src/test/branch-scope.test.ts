@@ -9,6 +9,8 @@
 // a record into SH01), and the tables those writes touch. Nothing else is needed.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { regulatoryCallback } from '../modules/callbacks/permission-cases.ts';
+import { bjCampaign } from '../modules/campaigns/permission-cases.ts';
 import { ALL_PERMISSIONS } from '../platform/permissions.ts';
 import { createTestApp, type TestApp } from './app.ts';
 import {
@@ -258,6 +260,126 @@ const SCOPED: ScopedResource[] = [
       ];
     },
     tables: ['customers', 'interactions', 'customer_history'],
+  },
+  {
+    name: 'campaigns',
+    foreign: async (t) => (await bjCampaign(t, true, 'SH01')).id,
+    own: async (t) => (await bjCampaign(t, true, 'BJ01')).id,
+    lists: ['/api/campaigns', '/api/campaigns?status=running'],
+    get: (id) => `/api/campaigns/${id}`,
+    writes: async (t, id) => {
+      const call = await t.db
+        .selectFrom('campaign_calls')
+        .select(['id', 'step_id'])
+        .where('campaign_id', '=', Number(id))
+        .executeTakeFirstOrThrow();
+      await t.db
+        .updateTable('campaign_calls')
+        .set({ status: 'claimed', agent_id: await userId(t, 'bj_admin') })
+        .where('id', '=', call.id)
+        .execute();
+      return [
+        { method: 'POST', url: `/api/campaigns/${id}/start` },
+        { method: 'POST', url: `/api/campaigns/${id}/steps/${call.step_id}/dispatch` },
+        { method: 'POST', url: `/api/campaigns/${id}/next` },
+        { method: 'GET', url: `/api/campaigns/${id}/workspace` },
+        { method: 'GET', url: `/api/campaigns/${id}/progress` },
+        { method: 'GET', url: `/api/campaigns/${id}/counter-list` },
+        {
+          method: 'POST',
+          url: `/api/campaigns/${id}/calls/${call.id}/attempts`,
+          body: { outcome: 'reached', answers: {} },
+        },
+        {
+          method: 'POST',
+          url: '/api/campaigns',
+          body: {
+            name: 'Intruder',
+            branchId: await branchId(t, 'SH01'),
+            target: { kind: 'list', customerCodes: ['X'] },
+            steps: [{ channel: 'call' }],
+          },
+        },
+      ];
+    },
+    tables: ['campaigns', 'campaign_steps', 'campaign_calls', 'campaign_attempts', 'interactions'],
+  },
+  {
+    name: 'suitability',
+    foreign: async (t) => {
+      const id = (await bjCampaign(t, false, 'SH01')).customerId;
+      const q = await t.db
+        .selectFrom('suitability_questionnaires')
+        .select('id')
+        .orderBy('id')
+        .executeTakeFirstOrThrow();
+      await t.db
+        .insertInto('suitability_assessments')
+        .values({
+          customer_id: id,
+          branch_id: await branchId(t, 'SH01'),
+          questionnaire_id: q.id,
+          answers: '{}',
+          score: 40,
+          level: 'C3',
+          valid_until: new Date(Date.now() + 86_400_000 * 365),
+        })
+        .execute();
+      return id;
+    },
+    get: (id) => `/api/suitability/customers/${id}`,
+    writes: async (t, id) => {
+      const p = await t.db
+        .insertInto('products')
+        .values({ code: uniq('P'), name: 'P', risk_level: 'R1' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const req = await t.db
+        .insertInto('suitability_category_requests')
+        .values({
+          customer_id: Number(id),
+          branch_id: await branchId(t, 'SH01'),
+          to_professional: false,
+          evidence: '[]',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return [
+        { method: 'GET', url: `/api/suitability/customers/${id}/match?productId=${p.id}` },
+        {
+          method: 'POST',
+          url: `/api/suitability/customers/${id}/assessments`,
+          body: { answers: { age: 'a' } },
+        },
+        {
+          method: 'POST',
+          url: `/api/suitability/customers/${id}/offers`,
+          body: { productId: p.id, choice: 'proceed' },
+        },
+        {
+          method: 'POST',
+          url: `/api/suitability/customers/${id}/category-requests`,
+          body: { toProfessional: false },
+        },
+        {
+          method: 'POST',
+          url: `/api/suitability/category-requests/${req.id}/decide`,
+          body: { approve: true },
+        },
+      ];
+    },
+    tables: ['suitability_assessments', 'suitability_offers', 'suitability_category_requests'],
+  },
+  {
+    name: 'regulatory callbacks',
+    foreign: (t) => regulatoryCallback(t, 'SH01'),
+    own: (t) => regulatoryCallback(t, 'BJ01'),
+    lists: ['/api/callbacks?limit=200', '/api/callbacks?status=open&limit=200'],
+    get: (id) => `/api/callbacks/${id}`,
+    writes: async (_t, id) => [
+      { method: 'POST', url: `/api/callbacks/${id}/result`, body: { reached: false, notes: 'x' } },
+    ],
+    tables: ['regulatory_callbacks', 'tasks', 'interactions'],
   },
 ];
 

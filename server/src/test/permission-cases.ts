@@ -19,6 +19,7 @@ import '../modules/kb/permission-cases.ts';
 import '../modules/tickets/permission-cases.ts';
 import '../modules/suitability/permission-cases.ts';
 import '../modules/campaigns/permission-cases.ts';
+import '../modules/callbacks/permission-cases.ts';
 
 export {
   BUILTIN_ROLE_USERS,
