@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { regulatoryCallback } from '../modules/callbacks/permission-cases.ts';
 import { bjCampaign } from '../modules/campaigns/permission-cases.ts';
+import { plannedVisit } from '../modules/visits/permission-cases.ts';
 import { ALL_PERMISSIONS } from '../platform/permissions.ts';
 import { createTestApp, type TestApp } from './app.ts';
 import {
@@ -380,6 +381,23 @@ const SCOPED: ScopedResource[] = [
       { method: 'POST', url: `/api/callbacks/${id}/result`, body: { reached: false, notes: 'x' } },
     ],
     tables: ['regulatory_callbacks', 'tasks', 'interactions'],
+  },
+  {
+    name: 'visits',
+    foreign: (t) => plannedVisit(t, 'SH01'),
+    own: (t) => plannedVisit(t, 'BJ01'),
+    lists: [
+      '/api/visits?view=all&limit=200',
+      '/api/visits?view=overdue&limit=200',
+      '/api/visits?view=month&date=2026-11-20',
+    ],
+    get: (id) => `/api/visits/${id}`,
+    writes: async (_t, id) => [
+      { method: 'POST', url: `/api/visits/${id}/check-in`, body: {} },
+      { method: 'POST', url: `/api/visits/${id}/complete`, body: { findings: 'x' } },
+      { method: 'POST', url: `/api/visits/${id}/cancel`, body: {} },
+    ],
+    tables: ['visits', 'tasks', 'interactions'],
   },
 ];
 

@@ -20,6 +20,7 @@ import '../modules/tickets/permission-cases.ts';
 import '../modules/suitability/permission-cases.ts';
 import '../modules/campaigns/permission-cases.ts';
 import '../modules/callbacks/permission-cases.ts';
+import '../modules/visits/permission-cases.ts';
 
 export {
   BUILTIN_ROLE_USERS,
