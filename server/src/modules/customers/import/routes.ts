@@ -101,10 +101,12 @@ export const customerImportRoutes: FastifyPluginAsyncZod = async (app) => {
       const file = await req.file({ limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } });
       if (!file) throw badRequest('IMPORT_NO_FILE', 'No file was sent', { file: 'is required' });
       const id = await storeUpload(req.ctx, file.filename, file.file);
-      if (file.file.truncated)
+      if (file.file.truncated) {
+        await req.ctx.db.deleteFrom('import_jobs').where('id', '=', id).execute();
         throw badRequest('IMPORT_FILE_TOO_LARGE', `The file is larger than ${MAX_UPLOAD_BYTES >> 20} MB`, {
           file: 'is too large',
         });
+      }
       return jobOut(await findJob(req.ctx, id));
     },
   );
