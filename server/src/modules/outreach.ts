@@ -6,11 +6,13 @@ import { callbackRoutes } from './callbacks/routes.ts';
 import { campaignRoutes } from './campaigns/routes.ts';
 import { smsRoutes } from './campaigns/sms-routes.ts';
 import { noticeRoutes } from './notices/routes.ts';
+import { configureNoticeMail } from './notices/service.ts';
 import { suitabilityRoutes } from './suitability/routes.ts';
 import { visitRoutes } from './visits/routes.ts';
 
 export const outreachRoutes: FastifyPluginAsync = async (app) => {
   configureSms(app.kefu.config);
+  configureNoticeMail(app.kefu.config);
   for (const r of [suitabilityRoutes, campaignRoutes, smsRoutes, callbackRoutes, visitRoutes, noticeRoutes])
     await app.register(r as FastifyPluginAsync);
 };

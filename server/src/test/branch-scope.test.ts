@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { regulatoryCallback } from '../modules/callbacks/permission-cases.ts';
 import { bjCampaign } from '../modules/campaigns/permission-cases.ts';
+import { riskNotice } from '../modules/notices/permission-cases.ts';
 import { plannedVisit } from '../modules/visits/permission-cases.ts';
 import { ALL_PERMISSIONS } from '../platform/permissions.ts';
 import { createTestApp, type TestApp } from './app.ts';
@@ -398,6 +399,15 @@ const SCOPED: ScopedResource[] = [
       { method: 'POST', url: `/api/visits/${id}/cancel`, body: {} },
     ],
     tables: ['visits', 'tasks', 'interactions'],
+  },
+  {
+    name: 'risk notices',
+    foreign: (t) => riskNotice(t, 'SH01'),
+    own: (t) => riskNotice(t, 'BJ01'),
+    lists: ['/api/notices?limit=200', '/api/notices?status=sent&limit=200'],
+    get: (id) => `/api/notices/${id}`,
+    writes: async (_t, id) => [{ method: 'POST', url: `/api/notices/${id}/confirm`, body: {} }],
+    tables: ['risk_notices', 'tasks', 'interactions'],
   },
 ];
 

@@ -21,6 +21,7 @@ import '../modules/suitability/permission-cases.ts';
 import '../modules/campaigns/permission-cases.ts';
 import '../modules/callbacks/permission-cases.ts';
 import '../modules/visits/permission-cases.ts';
+import '../modules/notices/permission-cases.ts';
 
 export {
   BUILTIN_ROLE_USERS,

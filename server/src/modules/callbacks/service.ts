@@ -12,7 +12,7 @@ import { defineJob } from '../../platform/jobs.ts';
 import { requirePermission, scopeToBranch } from '../../platform/permissions.ts';
 import { addBusinessDays, type CalendarSpec } from '../calendar/engine.ts';
 import { defaultCalendarId, loadCalendarSpec } from '../calendar/service.ts';
-import { scopeSql } from '../campaigns/service.ts';
+import { scopeSql, taskAssigneeSql, taskDeskSql } from '../campaigns/service.ts';
 
 /** What a regulatory callback verifies (回访内容). */
 export const CALLBACK_QUESTIONS = [
@@ -146,9 +146,11 @@ async function insertCallbacks(
       on conflict (rule_id, customer_id, sample_year) do nothing
       returning id, customer_id, branch_id, due_at
     ), tk as (
-      insert into tasks (title, kind, customer_id, branch_id, assignee_id, due_at, source_kind, source_id)
-      select ${`监管回访 ${rule.name}`.slice(0, 200)}, 'call', cb.customer_id, cb.branch_id, v.owner_id, cb.due_at, 'callback', cb.id
-        from cb join v on v.customer_id = cb.customer_id
+      insert into tasks (title, kind, customer_id, branch_id, assignee_id, department_id, due_at, source_kind, source_id)
+      select ${`监管回访 ${rule.name}`.slice(0, 200)}, 'call', x.customer_id, x.branch_id, x.assignee,
+             ${taskDeskSql(sql.ref('x.assignee'))}, x.due_at, 'callback', x.id
+        from (select cb.*, ${taskAssigneeSql(sql.ref('v.owner_id'), sql.ref('cb.branch_id'))} as assignee
+                from cb join v on v.customer_id = cb.customer_id) x
       on conflict (source_kind, source_id, customer_id) where source_kind in ('callback','suitability','notice') do nothing
       returning id
     )

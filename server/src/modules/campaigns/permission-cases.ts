@@ -73,7 +73,7 @@ addCases([
   {
     route: 'POST /api/campaigns',
     allowed: WRITE,
-    request: async (t) => ({
+    request: async () => ({
       url: '/api/campaigns',
       body: {
         name: 'perm',
@@ -146,6 +146,12 @@ addCases([
       };
     },
     tables: ['campaign_calls', 'campaign_attempts', 'interactions'],
+  },
+  {
+    route: 'PUT /api/sms/opt-out/:customerId',
+    allowed: ['admin', 'supervisor', 'agent', 'account_manager'],
+    request: async (t) => ({ url: `/api/sms/opt-out/${await customer(t)}`, body: { optOut: true } }),
+    tables: ['customers'],
   },
   {
     route: 'POST /api/sms/reports',

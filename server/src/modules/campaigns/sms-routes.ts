@@ -2,12 +2,55 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { audit } from '../../platform/audit.ts';
+import { type AuthedCtx, requireActor, withTx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import { ZError } from '../../platform/schemas.ts';
+import { requirePermission } from '../../platform/permissions.ts';
+import { commonErrors, ZError, ZId } from '../../platform/schemas.ts';
 import { smsConfig, verifyReport } from '../../platform/sms.ts';
+import { assertCustomerVisible } from '../customers/repo.ts';
 import { outboxIdOfKey } from './dispatcher.ts';
 
 export const smsRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.put(
+    '/sms/opt-out/:customerId',
+    {
+      schema: {
+        tags: ['sms'],
+        summary: 'Set whether the customer receives campaign texts (risk notices are still sent)',
+        params: z.object({ customerId: ZId }),
+        body: z.object({ optOut: z.boolean() }),
+        response: { 200: z.object({ customerId: z.number(), optOut: z.boolean() }), ...commonErrors },
+      },
+    },
+    async (req) => {
+      requireActor(req.ctx);
+      const ctx = req.ctx;
+      requirePermission(ctx.actor, 'customer.write');
+      return withTx(ctx, async (tx) => {
+        const c = await assertCustomerVisible(tx as AuthedCtx, req.params.customerId);
+        const before = await tx.db
+          .selectFrom('customers')
+          .select('sms_opt_out')
+          .where('id', '=', c.id)
+          .executeTakeFirstOrThrow();
+        await tx.db
+          .updateTable('customers')
+          .set({ sms_opt_out: req.body.optOut })
+          .where('id', '=', c.id)
+          .execute();
+        await audit(tx, {
+          action: 'customer.sms_opt_out',
+          entity: 'customer',
+          entityId: c.id,
+          branchId: c.branch_id,
+          before: { smsOptOut: before.sms_opt_out },
+          after: { smsOptOut: req.body.optOut },
+        });
+        return { customerId: c.id, optOut: req.body.optOut };
+      });
+    },
+  );
+
   app.post(
     '/sms/reports',
     {

@@ -13,6 +13,7 @@ import { type AuthedCtx, withTx } from '../../platform/context.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { defineJob } from '../../platform/jobs.ts';
 import { requirePermission, scopeToBranch } from '../../platform/permissions.ts';
+import { taskAssigneeSql, taskDeskSql } from '../campaigns/service.ts';
 import { assertCustomerVisible } from '../customers/repo.ts';
 import type { Band, Level, QQuestion, RiskLevel } from './tables.ts';
 
@@ -510,12 +511,13 @@ export async function recordOffer(
  */
 export async function createReassessmentTasks(db: AuthedCtx['db'], aheadDays = REASSESS_AHEAD_DAYS) {
   const res = await sql<{ id: number }>`
-    insert into tasks (title, kind, customer_id, branch_id, assignee_id, due_at, source_kind, source_id)
-    select '适当性重新评估 Suitability re-assessment', 'review', a.customer_id, a.branch_id, c.owner_id, a.valid_until,
-           'suitability', a.id
-      from (select distinct on (customer_id) * from suitability_assessments order by customer_id, id desc) a
-      join customers c on c.id = a.customer_id and c.status not in ('closed','merged')
-     where a.valid_until < now() + make_interval(days => ${aheadDays})
+    insert into tasks (title, kind, customer_id, branch_id, assignee_id, department_id, due_at, source_kind, source_id)
+    select '适当性重新评估 Suitability re-assessment', 'review', x.customer_id, x.branch_id, x.assignee,
+           ${taskDeskSql(sql.ref('x.assignee'))}, x.valid_until, 'suitability', x.id
+      from (select a.*, ${taskAssigneeSql(sql.ref('c.owner_id'), sql.ref('a.branch_id'))} as assignee
+              from (select distinct on (customer_id) * from suitability_assessments order by customer_id, id desc) a
+              join customers c on c.id = a.customer_id and c.status not in ('closed','merged')
+             where a.valid_until < now() + make_interval(days => ${aheadDays})) x
     on conflict (source_kind, source_id, customer_id) where source_kind in ('callback','suitability','notice') do nothing
     returning id`.execute(db);
   return res.rows.length;

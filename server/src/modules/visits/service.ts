@@ -128,7 +128,7 @@ export async function planVisit(ctx: AuthedCtx, input: VisitInput) {
         .select(['branch_id', 'status'])
         .where('id', '=', managerId)
         .executeTakeFirst();
-      if (!u || u.status !== 'active' || (scope !== 'all' && u.branch_id !== c.branch_id))
+      if (u?.status !== 'active' || (scope !== 'all' && u.branch_id !== c.branch_id))
         throw badRequest('MANAGER_INVALID', 'The manager is not an active user of the customer’s branch', {
           managerId: 'MANAGER_INVALID',
         });

@@ -44,6 +44,10 @@ export interface RiskNoticeTable {
   chase_count: Generated<number>;
   sent_by: number | null;
   created_at: Generated<Date>;
+  email_to: string | null;
+  email_status: 'pending' | 'sent' | 'failed' | 'skipped' | null;
+  email_error: string | null;
+  email_sent_at: Ts;
 }
 
 export interface VisitTables {

@@ -1,0 +1,347 @@
+// Risk notices (风险通知, e.g. a margin call 追加保证金): sent to the customer by SMS (through the outbox and the
+// gateway) and email (SMTP), each leg logged on the timeline; confirmed by the customer through a single-use link in
+// the message, or by staff by hand (e.g. the customer called back). Unconfirmed notices are chased: after the
+// notice's hours a job creates a call task for the customer's owner (once per notice).
+import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import nodemailer from 'nodemailer';
+import type { Config } from '../../config.ts';
+import type { Database } from '../../db/index.ts';
+import { audit } from '../../platform/audit.ts';
+import { type AuthedCtx, type Ctx, withTx } from '../../platform/context.ts';
+import { badRequest, conflict, notFound } from '../../platform/errors.ts';
+import { defineJob, enqueue } from '../../platform/jobs.ts';
+import { requirePermission, scopeToBranch } from '../../platform/permissions.ts';
+import { normaliseMobile } from '../../platform/sms.ts';
+import { taskAssigneeSql, taskDeskSql } from '../campaigns/service.ts';
+import { assertCustomerVisible } from '../customers/repo.ts';
+import { publicBaseUrl } from '../tickets/mail.ts';
+
+export type NoticeKind = 'margin_call' | 'forced_liquidation' | 'risk_warning' | 'other';
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+let smtpConfig: Config['smtp'] | undefined;
+/** The app passes its SMTP configuration at start (the same settings the ticket mailer uses). */
+export function configureNoticeMail(c: Pick<Config, 'smtp'>) {
+  smtpConfig = c.smtp;
+}
+
+const noticeOut = (r: any, sms?: { status: string } | null) => ({
+  id: r.id,
+  customerId: r.customer_id,
+  branchId: r.branch_id,
+  kind: r.kind,
+  title: r.title,
+  body: r.body,
+  channels: r.channels,
+  status: r.status,
+  smsStatus: sms?.status ?? null,
+  emailStatus: r.email_status,
+  confirmedAt: iso(r.confirmed_at),
+  confirmedVia: r.confirmed_via,
+  chaseAfterHours: r.chase_after_hours,
+  chasedAt: iso(r.chased_at),
+  sentBy: r.sent_by,
+  createdAt: r.created_at.toISOString(),
+});
+
+async function load(ctx: AuthedCtx, id: number) {
+  const r = await scopeToBranch(
+    ctx.db.selectFrom('risk_notices').selectAll().where('id', '=', id),
+    ctx.actor,
+    'risk_notices.branch_id',
+  ).executeTakeFirst();
+  if (!r) throw notFound('NOTICE_NOT_FOUND', 'Notice not found');
+  const sms = await ctx.db
+    .selectFrom('sms_outbox')
+    .select('status')
+    .where('notice_id', '=', id)
+    .executeTakeFirst();
+  return noticeOut(r, sms);
+}
+
+export async function getNotice(ctx: AuthedCtx, id: number) {
+  requirePermission(ctx.actor, 'customer.read');
+  return load(ctx, id);
+}
+
+export async function listNotices(
+  ctx: AuthedCtx,
+  q: { customerId?: number; status?: 'sent' | 'confirmed'; limit: number },
+) {
+  requirePermission(ctx.actor, 'customer.read');
+  let qb = scopeToBranch(ctx.db.selectFrom('risk_notices').selectAll(), ctx.actor, 'risk_notices.branch_id');
+  if (q.customerId) qb = qb.where('customer_id', '=', q.customerId);
+  if (q.status) qb = qb.where('status', '=', q.status);
+  const rows = await qb.orderBy('id', 'desc').limit(q.limit).execute();
+  const sms = rows.length
+    ? await ctx.db
+        .selectFrom('sms_outbox')
+        .select(['notice_id', 'status'])
+        .where(
+          'notice_id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute()
+    : [];
+  const byNotice = new Map(sms.map((s) => [s.notice_id, s]));
+  return rows.map((r) => noticeOut(r, byNotice.get(r.id)));
+}
+
+/** Sends a notice: the SMS through the outbox (opt-out does not apply to risk notices), the email by a job. */
+export async function sendNotice(
+  ctx: AuthedCtx,
+  input: {
+    customerId: number;
+    kind: NoticeKind;
+    title: string;
+    body: string;
+    channels: ('sms' | 'email')[];
+    chaseAfterHours?: number;
+  },
+) {
+  requirePermission(ctx.actor, 'notice.send');
+  const channels = [...new Set(input.channels)];
+  const { id, token } = await withTx(ctx, async (tx) => {
+    const c0 = await assertCustomerVisible(tx as AuthedCtx, input.customerId);
+    const c = await tx.db
+      .selectFrom('customers')
+      .select(['phone', 'email', 'name'])
+      .where('id', '=', input.customerId)
+      .executeTakeFirstOrThrow();
+    const mobile = normaliseMobile(c.phone);
+    const fields: Record<string, string> = {};
+    if (channels.includes('sms') && !mobile) fields.channels = 'NO_MOBILE';
+    if (channels.includes('email') && !c.email) fields.channels = 'NO_EMAIL';
+    if (Object.keys(fields).length)
+      throw badRequest(
+        'CHANNEL_UNAVAILABLE',
+        'The customer has no mobile or email for a chosen channel',
+        fields,
+      );
+    const token = randomBytes(24).toString('base64url');
+    const row = await tx.db
+      .insertInto('risk_notices')
+      .values({
+        customer_id: input.customerId,
+        branch_id: c0.branch_id,
+        kind: input.kind,
+        title: input.title,
+        body: input.body,
+        channels,
+        token_hash: hashToken(token),
+        chase_after_hours: input.chaseAfterHours ?? 4,
+        sent_by: ctx.actor.id,
+        email_to: channels.includes('email') ? c.email : null,
+        email_status: channels.includes('email') ? 'pending' : null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const link = `${publicBaseUrl()}/api/notices/confirm/${token}`;
+    if (channels.includes('sms')) {
+      await tx.db
+        .insertInto('sms_outbox')
+        .values({
+          notice_id: row.id,
+          customer_id: input.customerId,
+          branch_id: c0.branch_id,
+          mobile,
+          content: `${input.title}：${input.body} 请点击确认已收到：${link}`,
+        })
+        .execute();
+      await enqueue(tx, 'sms:dispatch', { noticeId: row.id }, { jobKey: `sms:notice:${row.id}` });
+    }
+    if (channels.includes('email'))
+      await enqueue(tx, 'notices:email', { noticeId: row.id, link }, { jobKey: `notice_email:${row.id}` });
+    await audit(tx, {
+      action: 'notice.sent',
+      entity: 'risk_notice',
+      entityId: row.id,
+      branchId: c0.branch_id,
+      after: { customerId: input.customerId, kind: input.kind, title: input.title, channels },
+    });
+    return { id: row.id, token };
+  });
+  return { ...(await load(ctx, id)), confirmToken: token };
+}
+
+/** Emails a notice (SMTP as configured for Kefu); the result goes on the timeline. Throws to be retried. */
+export async function emailNotice(db: Database, noticeId: number, link: string) {
+  const smtp = smtpConfig ?? (await import('../../config.ts')).loadConfig().smtp;
+  const n = await db.selectFrom('risk_notices').selectAll().where('id', '=', noticeId).executeTakeFirst();
+  if (n?.email_status !== 'pending' || !n.email_to) return false;
+  let error: string | null = null;
+  if (!smtp.host) error = 'SMTP is not configured (SMTP_HOST)';
+  else {
+    const transport = nodemailer.createTransport({
+      host: smtp.host,
+      port: smtp.port,
+      secure: smtp.secure,
+      ...(smtp.user && { auth: { user: smtp.user, pass: smtp.password ?? '' } }),
+      tls: { rejectUnauthorized: false },
+    });
+    try {
+      await transport.sendMail({
+        from: smtp.from,
+        to: n.email_to,
+        subject: `【风险通知】${n.title}`,
+        text: `${n.body}\n\n请点击以下链接确认您已收到本通知：\n${link}`,
+      });
+    } catch (e) {
+      error = String((e as Error).message).slice(0, 500);
+    } finally {
+      transport.close();
+    }
+  }
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('risk_notices')
+      .set({
+        email_status: error ? 'failed' : 'sent',
+        email_error: error,
+        email_sent_at: error ? null : new Date(),
+      })
+      .where('id', '=', noticeId)
+      .execute();
+    await trx
+      .insertInto('interactions')
+      .values({
+        customer_id: n.customer_id,
+        channel: 'email',
+        direction: 'outbound',
+        occurred_at: new Date(),
+        staff_id: n.sent_by,
+        summary: `风险通知邮件：${n.title}`.slice(0, 4000),
+        outcome: error ? 'failed' : 'sent',
+        source: 'system',
+      })
+      .execute();
+  });
+  return !error;
+}
+
+defineJob('notices:email', async (p: { noticeId: number; link: string }, { db }) => {
+  await emailNotice(db, Number(p.noticeId), String(p.link));
+});
+
+async function confirm(db: Ctx['db'], id: number, via: string) {
+  const r = await db
+    .updateTable('risk_notices')
+    .set({ status: 'confirmed', confirmed_at: new Date(), confirmed_via: via })
+    .where('id', '=', id)
+    .where('status', '=', 'sent')
+    .returningAll()
+    .executeTakeFirst();
+  if (!r) return null;
+  await db
+    .insertInto('interactions')
+    .values({
+      customer_id: r.customer_id,
+      channel: via === 'link' ? 'portal' : 'phone_in',
+      direction: 'inbound',
+      occurred_at: new Date(),
+      summary: `客户确认收到风险通知：${r.title}（${via === 'link' ? '通过确认链接' : '人工确认'}）`.slice(
+        0,
+        4000,
+      ),
+      outcome: 'confirmed',
+      source: 'system',
+    })
+    .execute();
+  // The chase task, if one was created, is no longer needed.
+  await db
+    .updateTable('tasks')
+    .set({
+      status: 'cancelled',
+      outcome: 'confirmed',
+      completed_at: new Date(),
+      updated_at: sql`now()`,
+      version: sql`version + 1`,
+    })
+    .where('source_kind', '=', 'notice')
+    .where('source_id', '=', id)
+    .where('status', '=', 'open')
+    .execute();
+  return r;
+}
+
+/** The customer's confirm link (public, single use: the token is only good while the notice is unconfirmed). */
+export async function confirmByToken(ctx: Ctx, token: string) {
+  return withTx(ctx, async (tx) => {
+    const n = await tx.db
+      .selectFrom('risk_notices')
+      .select(['id', 'status', 'title', 'branch_id'])
+      .where('token_hash', '=', hashToken(token))
+      .forUpdate()
+      .executeTakeFirst();
+    if (!n) throw notFound('NOTICE_LINK_INVALID', 'This link is not valid');
+    if (n.status === 'confirmed') return { confirmed: true, title: n.title, already: true };
+    await confirm(tx.db, n.id, 'link');
+    await audit(tx, {
+      action: 'notice.confirmed',
+      entity: 'risk_notice',
+      entityId: n.id,
+      branchId: n.branch_id,
+      after: { via: 'link' },
+    });
+    return { confirmed: true, title: n.title, already: false };
+  });
+}
+
+export async function confirmManually(ctx: AuthedCtx, id: number, input: { note?: string | null }) {
+  requirePermission(ctx.actor, 'notice.send');
+  await withTx(ctx, async (tx) => {
+    const n = await scopeToBranch(
+      tx.db.selectFrom('risk_notices').selectAll().where('id', '=', id).forUpdate(),
+      ctx.actor,
+      'risk_notices.branch_id',
+    ).executeTakeFirst();
+    if (!n) throw notFound('NOTICE_NOT_FOUND', 'Notice not found');
+    if (n.status === 'confirmed') throw conflict('NOTICE_CONFIRMED', 'This notice is already confirmed');
+    await confirm(tx.db, id, 'manual');
+    await audit(tx, {
+      action: 'notice.confirmed',
+      entity: 'risk_notice',
+      entityId: id,
+      branchId: n.branch_id,
+      after: { via: 'manual', note: input.note ?? null },
+    });
+  });
+  return load(ctx, id);
+}
+
+/**
+ * Chases notices still unconfirmed `chase_after_hours` after sending: a call task for the customer's owner (or the
+ * sender), due in an hour. Idempotent: one task per notice (unique index), the notice marked chased.
+ */
+export async function chaseUnconfirmed(db: Ctx['db']) {
+  const res = await sql<{ id: number }>`
+    with due as (
+      select n.id, n.customer_id, n.branch_id, n.title,
+             ${taskAssigneeSql(sql`coalesce(c.owner_id, n.sent_by)`, sql.ref('n.branch_id'))} as assignee
+        from risk_notices n join customers c on c.id = n.customer_id
+       where n.status = 'sent' and n.chased_at is null
+         and n.created_at + make_interval(hours => n.chase_after_hours) <= now()
+       for update of n skip locked
+    ), tk as (
+      insert into tasks (title, description, kind, customer_id, branch_id, assignee_id, department_id, due_at, source_kind, source_id)
+      select left('风险通知未确认，请电话联系：' || title, 200), '客户尚未确认收到风险通知，请致电确认并记录。', 'call',
+             customer_id, branch_id, assignee, ${taskDeskSql(sql.ref('assignee'))}, now() + interval '1 hour', 'notice', id from due
+      on conflict (source_kind, source_id, customer_id) where source_kind in ('callback','suitability','notice') do nothing
+      returning source_id
+    )
+    update risk_notices n set chased_at = now(), chase_count = chase_count + 1 from due where n.id = due.id
+    returning n.id`.execute(db);
+  return res.rows.length;
+}
+
+defineJob(
+  'notices:chase',
+  async (_p, { db, log }) => {
+    const n = await chaseUnconfirmed(db);
+    if (n) log('unconfirmed risk notices chased', { n });
+  },
+  '*/10 * * * *',
+);
