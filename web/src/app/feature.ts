@@ -42,6 +42,20 @@ export interface Feature {
   id: string;
   routes?: FeatureRoute[];
   menu?: FeatureMenuItem[];
+  /** Pages outside the shell that need no sign-in (e.g. `rate/:token`); path without leading slash. */
+  publicRoutes?: Omit<FeatureRoute, 'permission'>[];
+  /** Small widgets shown in the header, left of the language switch (e.g. a notification bell). */
+  headerItems?: { id: string; Component: ComponentType; permission?: Needs }[];
 }
 
 export const defineFeature = (f: Feature) => f;
+
+/** The menu a user sees: items they may use, grouped in MENU_GROUP_KEYS order, empty groups left out. */
+export function visibleMenu(items: FeatureMenuItem[], can: (perm?: Needs) => boolean) {
+  return MENU_GROUP_KEYS.map((group) => ({
+    group,
+    items: items
+      .filter((m) => m.group === group && can(m.permission))
+      .sort((a, b) => (a.order ?? 100) - (b.order ?? 100) || a.path.localeCompare(b.path)),
+  })).filter((g) => g.items.length > 0);
+}

@@ -3,6 +3,7 @@ import { Menu, type MenuProps } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
+import { visibleMenu } from '../feature';
 import { MENU_GROUPS, registry } from '../registry';
 import { useCan } from '../session';
 
@@ -12,23 +13,28 @@ export function SideMenu({ collapsed }: { collapsed: boolean }) {
   const navigate = useNavigate();
   const { pathname } = useLocation();
 
-  const visible = useMemo(() => registry.menu.filter((m) => can(m.permission)), [can]);
+  const groups = useMemo(() => visibleMenu(registry.menu, can), [can]);
+  const visible = useMemo(() => groups.flatMap((g) => g.items), [groups]);
   const items = useMemo<MenuProps['items']>(() => {
-    const out: NonNullable<MenuProps['items']> = [];
-    for (const g of MENU_GROUPS) {
-      const mine = visible.filter((m) => m.group === g.key);
-      if (mine.length === 0) continue;
+    const icons = new Map(MENU_GROUPS.map((g) => [g.key, g.icon]));
+    return groups.flatMap(({ group, items: mine }) => {
       const children = mine.map((m) => ({
         key: m.path,
-        icon: g.key === 'home' ? (m.icon ?? g.icon) : m.icon,
+        icon: group === 'home' ? (m.icon ?? icons.get(group)) : m.icon,
         label: t(m.label),
       }));
-      if (g.key === 'home') out.push(...children);
-      else
-        out.push({ key: `group:${g.key}`, icon: g.icon, label: t(`common:menuGroups.${g.key}`), children });
-    }
-    return out;
-  }, [visible, t]);
+      return group === 'home'
+        ? children
+        : [
+            {
+              key: `group:${group}`,
+              icon: icons.get(group),
+              label: t(`common:menuGroups.${group}`),
+              children,
+            },
+          ];
+    });
+  }, [groups, t]);
 
   const selected = useMemo(() => {
     const match = visible
