@@ -31,9 +31,7 @@ export function CustomerFilters({ value, onChange, customFields }: Props) {
       key={field}
       style={{ width: 250 }}
       value={
-        value[field]
-          ? ((value[field].value as string[]).map((s) => dayjs(s)) as [Dayjs, Dayjs])
-          : undefined
+        value[field] ? ((value[field].value as string[]).map((s) => dayjs(s)) as [Dayjs, Dayjs]) : undefined
       }
       onChange={(r) =>
         set(
@@ -160,7 +158,14 @@ export function CustomerFilters({ value, onChange, customFields }: Props) {
           case 'single_choice':
             return labelled(
               cf.label,
-              <Select mode="multiple" allowClear style={W} value={listVal(field)} onChange={inList(field)} options={opts} />,
+              <Select
+                mode="multiple"
+                allowClear
+                style={W}
+                value={listVal(field)}
+                onChange={inList(field)}
+                options={opts}
+              />,
             );
           case 'multi_choice':
             return labelled(

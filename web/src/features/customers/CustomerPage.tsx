@@ -30,8 +30,8 @@ import { AttachmentsCard } from './AttachmentsCard';
 import { type Customer, useCustomer, useCustomFields } from './api';
 import { CustomerFormDialog } from './CustomerForm';
 import { HistoryTable } from './HistoryTable';
-import { kindLabel, purposeLabel, statusColor, statusLabel } from './labels';
 import { LogInteractionDialog } from './LogInteractionDialog';
+import { kindLabel, purposeLabel, statusColor, statusLabel } from './labels';
 import { Timeline } from './Timeline';
 
 type Revealed = {
@@ -50,7 +50,6 @@ const dash = (v: unknown) =>
 
 export default function CustomerPage() {
   const id = Number(useParams().id);
-  const { t } = useTranslation();
   const q = useCustomer(id);
   if (q.isPending) return <Skeleton active />;
   if (q.error) {
@@ -99,7 +98,7 @@ function CustomerView({ customer: c }: { customer: Customer }) {
   };
   const profile = c.profile as Record<string, unknown>;
   const rel = c.relationship as Record<string, unknown>;
-  const F = (k: string) => t(`customers:fields.${k}`);
+  const fl = (k: string) => t(`customers:fields.${k}`);
 
   const identity = (
     <>
@@ -118,52 +117,58 @@ function CustomerView({ customer: c }: { customer: Customer }) {
       <Descriptions column={2} size="small" bordered data-testid="customer-identity">
         {c.kind === 'individual' ? (
           <>
-            <Descriptions.Item label={F('idType')}>
+            <Descriptions.Item label={fl('idType')}>
               {c.idType ? t(`customers:idType.${c.idType}`) : '—'}
             </Descriptions.Item>
-            <Descriptions.Item label={F('idNumber')}>
+            <Descriptions.Item label={fl('idNumber')}>
               <span data-testid="customer-idNumber">{pii('idNumber', c.idNumber)}</span>
             </Descriptions.Item>
-            <Descriptions.Item label={F('gender')}>
+            <Descriptions.Item label={fl('gender')}>
               {c.gender ? t(`customers:gender.${c.gender}`) : '—'}
             </Descriptions.Item>
-            <Descriptions.Item label={F('birthDate')}>{dash(c.birthDate)}</Descriptions.Item>
+            <Descriptions.Item label={fl('birthDate')}>{dash(c.birthDate)}</Descriptions.Item>
           </>
         ) : (
           <>
-            <Descriptions.Item label={F('registeredName')}>{dash(c.registeredName)}</Descriptions.Item>
-            <Descriptions.Item label={F('creditCode')}>{dash(c.creditCode)}</Descriptions.Item>
-            <Descriptions.Item label={F('industry')}>{dash(c.industry)}</Descriptions.Item>
-            <Descriptions.Item label={F('legalRepresentative')}>{dash(profile.legalRepresentative)}</Descriptions.Item>
+            <Descriptions.Item label={fl('registeredName')}>{dash(c.registeredName)}</Descriptions.Item>
+            <Descriptions.Item label={fl('creditCode')}>{dash(c.creditCode)}</Descriptions.Item>
+            <Descriptions.Item label={fl('industry')}>{dash(c.industry)}</Descriptions.Item>
+            <Descriptions.Item label={fl('legalRepresentative')}>
+              {dash(profile.legalRepresentative)}
+            </Descriptions.Item>
           </>
         )}
-        <Descriptions.Item label={F('phone')}>
+        <Descriptions.Item label={fl('phone')}>
           <span data-testid="customer-phone">{pii('phone', c.phone)}</span>
         </Descriptions.Item>
-        <Descriptions.Item label={F('phoneBackup')}>{pii('phoneBackup', c.phoneBackup)}</Descriptions.Item>
-        <Descriptions.Item label={F('email')}>{dash(c.email)}</Descriptions.Item>
-        <Descriptions.Item label={F('address')}>{dash(c.address)}</Descriptions.Item>
+        <Descriptions.Item label={fl('phoneBackup')}>{pii('phoneBackup', c.phoneBackup)}</Descriptions.Item>
+        <Descriptions.Item label={fl('email')}>{dash(c.email)}</Descriptions.Item>
+        <Descriptions.Item label={fl('address')}>{dash(c.address)}</Descriptions.Item>
         {c.kind === 'individual' ? (
           <>
-            <Descriptions.Item label={F('occupation')}>{dash(c.occupation)}</Descriptions.Item>
-            <Descriptions.Item label={F('employer')}>{dash(c.employer)}</Descriptions.Item>
-            <Descriptions.Item label={F('preferences')} span={2}>
+            <Descriptions.Item label={fl('occupation')}>{dash(c.occupation)}</Descriptions.Item>
+            <Descriptions.Item label={fl('employer')}>{dash(c.employer)}</Descriptions.Item>
+            <Descriptions.Item label={fl('preferences')} span={2}>
               {dash(profile.preferences)}
             </Descriptions.Item>
           </>
         ) : (
           <>
-            <Descriptions.Item label={F('financialInfo')}>{dash(profile.financialInfo)}</Descriptions.Item>
-            <Descriptions.Item label={F('taxInfo')}>{dash(profile.taxInfo)}</Descriptions.Item>
-            <Descriptions.Item label={F('orgStructure')} span={2}>
+            <Descriptions.Item label={fl('financialInfo')}>{dash(profile.financialInfo)}</Descriptions.Item>
+            <Descriptions.Item label={fl('taxInfo')}>{dash(profile.taxInfo)}</Descriptions.Item>
+            <Descriptions.Item label={fl('orgStructure')} span={2}>
               {dash(profile.orgStructure)}
             </Descriptions.Item>
           </>
         )}
-        <Descriptions.Item label={F('sourceChannel')}>{dash(c.sourceChannel)}</Descriptions.Item>
-        <Descriptions.Item label={F('createdAt')}>{new Date(c.createdAt).toLocaleString()}</Descriptions.Item>
-        <Descriptions.Item label={F('notes')} span={2}>
-          <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{dash(c.notes)}</Typography.Paragraph>
+        <Descriptions.Item label={fl('sourceChannel')}>{dash(c.sourceChannel)}</Descriptions.Item>
+        <Descriptions.Item label={fl('createdAt')}>
+          {new Date(c.createdAt).toLocaleString()}
+        </Descriptions.Item>
+        <Descriptions.Item label={fl('notes')} span={2}>
+          <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>
+            {dash(c.notes)}
+          </Typography.Paragraph>
         </Descriptions.Item>
       </Descriptions>
     </>
@@ -188,33 +193,33 @@ function CustomerView({ customer: c }: { customer: Customer }) {
           ),
         },
         { title: t('customers:contacts.role'), dataIndex: 'role', render: dash },
-        { title: F('phone'), key: 'phone', render: (_, r) => contactPii(r.id, 'phone', r.phone) },
+        { title: fl('phone'), key: 'phone', render: (_, r) => contactPii(r.id, 'phone', r.phone) },
         {
-          title: F('phoneBackup'),
+          title: fl('phoneBackup'),
           key: 'phoneBackup',
           render: (_, r) => contactPii(r.id, 'phoneBackup', r.phoneBackup),
         },
-        { title: F('email'), dataIndex: 'email', render: dash },
-        { title: F('notes'), dataIndex: 'notes', render: dash },
+        { title: fl('email'), dataIndex: 'email', render: dash },
+        { title: fl('notes'), dataIndex: 'notes', render: dash },
       ]}
     />
   );
 
   const investment = (
     <Descriptions column={2} size="small" bordered>
-      <Descriptions.Item label={F('riskLevel')}>{dash(c.riskLevel)}</Descriptions.Item>
-      <Descriptions.Item label={F('purpose')}>{purposeLabel(t, c.purpose)}</Descriptions.Item>
-      <Descriptions.Item label={F('assetsUnderCustody')}>
+      <Descriptions.Item label={fl('riskLevel')}>{dash(c.riskLevel)}</Descriptions.Item>
+      <Descriptions.Item label={fl('purpose')}>{purposeLabel(t, c.purpose)}</Descriptions.Item>
+      <Descriptions.Item label={fl('assetsUnderCustody')}>
         {c.assetsUnderCustody ? Number(c.assetsUnderCustody).toLocaleString() : '—'}
       </Descriptions.Item>
-      <Descriptions.Item label={F('tradingFrequency')}>{dash(profile.tradingFrequency)}</Descriptions.Item>
-      <Descriptions.Item label={F('investmentNeeds')} span={2}>
+      <Descriptions.Item label={fl('tradingFrequency')}>{dash(profile.tradingFrequency)}</Descriptions.Item>
+      <Descriptions.Item label={fl('investmentNeeds')} span={2}>
         {dash(profile.investmentNeeds)}
       </Descriptions.Item>
-      <Descriptions.Item label={F('investmentExperience')} span={2}>
+      <Descriptions.Item label={fl('investmentExperience')} span={2}>
         {dash(profile.investmentExperience)}
       </Descriptions.Item>
-      <Descriptions.Item label={F('typicalProducts')} span={2}>
+      <Descriptions.Item label={fl('typicalProducts')} span={2}>
         {dash(profile.typicalProducts)}
       </Descriptions.Item>
     </Descriptions>
@@ -222,10 +227,10 @@ function CustomerView({ customer: c }: { customer: Customer }) {
 
   const relationship = (
     <Descriptions column={1} size="small" bordered>
-      <Descriptions.Item label={F('relHistory')}>{dash(rel.history)}</Descriptions.Item>
-      <Descriptions.Item label={F('relCurrent')}>{dash(rel.current)}</Descriptions.Item>
-      <Descriptions.Item label={F('relExpected')}>{dash(rel.expected)}</Descriptions.Item>
-      <Descriptions.Item label={F('competitors')}>{dash(rel.competitors)}</Descriptions.Item>
+      <Descriptions.Item label={fl('relHistory')}>{dash(rel.history)}</Descriptions.Item>
+      <Descriptions.Item label={fl('relCurrent')}>{dash(rel.current)}</Descriptions.Item>
+      <Descriptions.Item label={fl('relExpected')}>{dash(rel.expected)}</Descriptions.Item>
+      <Descriptions.Item label={fl('competitors')}>{dash(rel.competitors)}</Descriptions.Item>
     </Descriptions>
   );
 
@@ -267,13 +272,13 @@ function CustomerView({ customer: c }: { customer: Customer }) {
             </Space>
             <Space style={{ marginTop: 8 }} size={16} wrap>
               <Typography.Text type="secondary">
-                {F('branch')}：{branchMap.get(c.branchId)?.name ?? c.branchId}
+                {fl('branch')}：{branchMap.get(c.branchId)?.name ?? c.branchId}
               </Typography.Text>
               <Typography.Text type="secondary">
-                {F('owner')}：{c.ownerName ?? '—'}
+                {fl('owner')}：{c.ownerName ?? '—'}
               </Typography.Text>
               <Typography.Text type="secondary">
-                {F('lastContactAt')}：{c.lastContactAt ? new Date(c.lastContactAt).toLocaleString() : '—'}
+                {fl('lastContactAt')}：{c.lastContactAt ? new Date(c.lastContactAt).toLocaleString() : '—'}
               </Typography.Text>
               <Space size={[4, 4]} wrap>
                 {c.tags.map((x) => (
@@ -286,12 +291,21 @@ function CustomerView({ customer: c }: { customer: Customer }) {
           </div>
           <Space>
             {can('interaction.write') && c.status !== 'merged' && (
-              <Button icon={<MessageOutlined />} onClick={() => setLogging(true)} data-testid="log-interaction">
+              <Button
+                icon={<MessageOutlined />}
+                onClick={() => setLogging(true)}
+                data-testid="log-interaction"
+              >
                 {t('customers:interactions.log')}
               </Button>
             )}
             {can('customer.write') && c.status !== 'merged' && (
-              <Button type="primary" icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="customer-edit">
+              <Button
+                type="primary"
+                icon={<EditOutlined />}
+                onClick={() => setEditing(true)}
+                data-testid="customer-edit"
+              >
                 {t('common:actions.edit')}
               </Button>
             )}

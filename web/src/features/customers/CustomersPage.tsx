@@ -9,20 +9,7 @@ import {
   SaveOutlined,
 } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import {
-  App,
-  Badge,
-  Button,
-  Card,
-  Dropdown,
-  Flex,
-  Input,
-  Select,
-  Space,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { App, Badge, Button, Card, Dropdown, Flex, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
@@ -154,7 +141,11 @@ export default function CustomersPage() {
         extra={
           <>
             {can('customer.import') && (
-              <Button icon={<ImportOutlined />} onClick={() => navigate('/customers/import')} data-testid="customer-import">
+              <Button
+                icon={<ImportOutlined />}
+                onClick={() => navigate('/customers/import')}
+                data-testid="customer-import"
+              >
                 {t('customers:import.button')}
               </Button>
             )}
@@ -183,7 +174,11 @@ export default function CustomersPage() {
             data-testid="customer-search"
           />
           <Badge count={Object.keys(filters).length} size="small">
-            <Button icon={<FilterOutlined />} onClick={() => setShowFilters((s) => !s)} data-testid="filters-toggle">
+            <Button
+              icon={<FilterOutlined />}
+              onClick={() => setShowFilters((s) => !s)}
+              data-testid="filters-toggle"
+            >
               {t('customers:list.filters')}
             </Button>
           </Badge>
@@ -297,7 +292,12 @@ export default function CustomersPage() {
                 </Link>
               ),
             },
-            { title: t('customers:fields.kind'), dataIndex: 'kind', width: 90, render: (v) => kindLabel(t, v) },
+            {
+              title: t('customers:fields.kind'),
+              dataIndex: 'kind',
+              width: 90,
+              render: (v) => kindLabel(t, v),
+            },
             {
               title: t('customers:fields.status'),
               dataIndex: 'status',
@@ -310,7 +310,12 @@ export default function CustomersPage() {
               width: 150,
               render: (id: number) => branchMap.get(id)?.name ?? id,
             },
-            { title: t('customers:fields.owner'), dataIndex: 'ownerName', width: 100, render: (v) => v ?? '—' },
+            {
+              title: t('customers:fields.owner'),
+              dataIndex: 'ownerName',
+              width: 100,
+              render: (v) => v ?? '—',
+            },
             { title: t('customers:fields.phone'), dataIndex: 'phone', width: 140, render: (v) => v ?? '—' },
             { title: t('customers:fields.tier'), dataIndex: 'tier', width: 80, render: (v) => v ?? '—' },
             {

@@ -83,7 +83,11 @@ export function LogInteractionDialog(props: { customerId: number; onClose: () =>
           <Select options={DIRECTIONS.map((d) => ({ value: d, label: t(`customers:direction.${d}`) }))} />
         </Form.Item>
         <Form.Item name="occurredAt" label={t('customers:interactions.occurredAt')} rules={required}>
-          <DatePicker showTime style={{ width: '100%' }} disabledDate={(d) => d.isAfter(dayjs().endOf('day'))} />
+          <DatePicker
+            showTime
+            style={{ width: '100%' }}
+            disabledDate={(d) => d.isAfter(dayjs().endOf('day'))}
+          />
         </Form.Item>
         <Form.Item name="summary" label={t('customers:interactions.summary')} rules={required}>
           <Input.TextArea rows={4} maxLength={4000} showCount data-testid="interaction-summary" />

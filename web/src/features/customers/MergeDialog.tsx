@@ -59,7 +59,7 @@ export function MergeDialog(props: {
       onOk={merge}
       confirmLoading={busy}
       okText={t('customers:merge.confirm')}
-      okButtonProps={{ danger: true, 'data-testid': 'merge-confirm' } as Record<string, unknown>}
+      okButtonProps={{ danger: true, ...({ 'data-testid': 'merge-confirm' } as Record<string, string>) }}
       cancelText={t('common:actions.cancel')}
     >
       <Typography.Paragraph>{t('customers:merge.chooseSurvivor')}</Typography.Paragraph>

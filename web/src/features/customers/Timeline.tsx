@@ -1,5 +1,5 @@
 // The interaction timeline (接触记录), newest first, with "load more".
-import { Card, Empty, Timeline as AntTimeline, Space, Tag, Typography } from 'antd';
+import { Timeline as AntTimeline, Card, Empty, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { LoadMore } from '../../app/ui/LoadMore';
 import { useInteractions } from './api';
@@ -35,8 +35,12 @@ export function Timeline({ customerId }: { customerId: number }) {
               <div data-testid="timeline-item">
                 <Space size={6} wrap>
                   <Tag color={channelColor[i.channel]}>{channelLabel(t, i.channel)}</Tag>
-                  <Typography.Text type="secondary">{t(`customers:direction.${i.direction}`)}</Typography.Text>
-                  <Typography.Text type="secondary">{new Date(i.occurredAt).toLocaleString()}</Typography.Text>
+                  <Typography.Text type="secondary">
+                    {t(`customers:direction.${i.direction}`)}
+                  </Typography.Text>
+                  <Typography.Text type="secondary">
+                    {new Date(i.occurredAt).toLocaleString()}
+                  </Typography.Text>
                   {i.staffName && <Typography.Text type="secondary">· {i.staffName}</Typography.Text>}
                   {i.source === 'system' && <Tag>{t('customers:interactions.system')}</Tag>}
                 </Space>
