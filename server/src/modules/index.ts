@@ -9,6 +9,8 @@ import './catalogue/schedule.ts';
 import { catalogueRoutes } from './catalogue/routes.ts';
 import { customerImportRoutes } from './customers/import/routes.ts';
 import { customerRoutes } from './customers/routes.ts';
+import './handover/service.ts';
+import { handoverRoutes } from './handover/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import './kb/demo.ts';
 import { kbRoutes } from './kb/routes.ts';
@@ -43,6 +45,7 @@ export const modules: FastifyPluginAsync[] = [
   segmentRoutes,
   tierRoutes,
   metricRoutes,
+  handoverRoutes,
   // Outreach (issue #6)
   outreachRoutes,
 ] as FastifyPluginAsync[];

@@ -26,11 +26,18 @@ export async function fulfilmentReport(
     .innerJoin('service_packages as p', 'p.id', 'f.package_id')
     .innerJoin('service_items as i', 'i.id', 'f.item_id')
     .innerJoin('branches as br', 'br.id', 'f.branch_id')
-    .leftJoin('tasks as t', (j) =>
-      j
-        .onRef('t.source_id', '=', 'f.id')
-        .on('t.source_kind', '=', 'entitlement')
-        .onRef('t.customer_id', '=', 'f.customer_id'),
+    // lateral: one unique-index probe per fulfilment whatever the (possibly stale) statistics say
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('tasks')
+          .select(['tasks.status', 'tasks.assignee_id'])
+          .where('tasks.source_kind', '=', 'entitlement')
+          .whereRef('tasks.source_id', '=', 'f.id')
+          .whereRef('tasks.customer_id', '=', 'f.customer_id')
+          .limit(1) // keeps the subquery from being flattened into a join
+          .as('t'),
+      (j) => j.onTrue(),
     )
     .leftJoin('users as u', 'u.id', 't.assignee_id')
     .select([

@@ -337,11 +337,17 @@ export async function customerEntitlements(ctx: AuthedCtx, customerId: number) {
   const packages = await packageDetails(ctx, [...via.keys()]);
   const fulfilments = await ctx.db
     .selectFrom('service_fulfilments as f')
-    .leftJoin('tasks as t', (j) =>
-      j
-        .onRef('t.source_id', '=', 'f.id')
-        .on('t.source_kind', '=', 'entitlement')
-        .onRef('t.customer_id', '=', 'f.customer_id'),
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('tasks')
+          .select(['tasks.id', 'tasks.status', 'tasks.completed_at', 'tasks.outcome'])
+          .where('tasks.source_kind', '=', 'entitlement')
+          .whereRef('tasks.source_id', '=', 'f.id')
+          .whereRef('tasks.customer_id', '=', 'f.customer_id')
+          .limit(1) // keeps the subquery from being flattened into a join
+          .as('t'),
+      (j) => j.onTrue(),
     )
     .select([
       'f.item_id',

@@ -44,3 +44,12 @@ export async function setCurrentMetrics(
       on conflict (customer_id) do update set assets = excluded.assets, trading_days = excluded.trading_days,
         revenue_12m = excluded.revenue_12m`.execute(t.db);
 }
+
+/** The signed-in actor of a demo user, for calling services directly (same as a request would have). */
+export async function actorOf(t: TestApp, username: string) {
+  const { actorFromSession } = await import('../../platform/auth.ts');
+  const cookie = await t.login(username);
+  const actor = await actorFromSession(t.db, cookie.split('=')[1], 8);
+  if (!actor) throw new Error(`no actor for ${username}`);
+  return actor;
+}

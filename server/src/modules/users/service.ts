@@ -253,6 +253,19 @@ export async function updateUser(
       });
     if (id === ctx.actor.id && input.status === 'disabled')
       throw badRequest('CANNOT_DISABLE_SELF', 'You cannot disable your own account');
+    // An account manager who still owns customers is handed over first (modules/handover), so no one is orphaned.
+    if (input.status === 'disabled' && before.status !== 'disabled') {
+      const owned = await tx.db
+        .selectFrom('customers')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('owner_id', '=', id)
+        .where('status', '!=', 'merged')
+        .executeTakeFirstOrThrow();
+      if (owned.n > 0)
+        throw conflict('OWNER_HAS_CUSTOMERS', `Still owns ${owned.n} customers: hand them over first`, {
+          count: owned.n,
+        });
+    }
     const branchId = input.branchId ?? before.branch_id;
     if (input.branchId !== undefined || input.departmentId !== undefined || input.teamId !== undefined) {
       await checkPlacement(
