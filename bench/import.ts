@@ -124,6 +124,9 @@ try {
   if (res.code !== 0) throw new Error(`kefu import failed: ${res.stderr.slice(-2000)}`);
   const summary = JSON.parse(res.stdout);
   const maxRssKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(res.stderr)?.[1] ?? 0);
+  const cpuSeconds =
+    Number(/User time \(seconds\): ([\d.]+)/.exec(res.stderr)?.[1] ?? 0) +
+    Number(/System time \(seconds\): ([\d.]+)/.exec(res.stderr)?.[1] ?? 0);
 
   const result = {
     rows,
@@ -142,6 +145,8 @@ try {
       updated: summary.updated,
       rejected: summary.rejected,
       peakRssMB: Math.round(maxRssKb / 1024),
+      /** CPU time of the kefu process itself (the rest of the wall time is PostgreSQL's). */
+      nodeCpuSeconds: +cpuSeconds.toFixed(1),
     },
     ratioToCopy: +(copySeconds / importSeconds).toFixed(3),
   };
