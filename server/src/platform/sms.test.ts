@@ -1,7 +1,7 @@
 // The SMS provider against a real HTTP gateway on 127.0.0.1: signed requests, idempotency keys, failures, config.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
-import { startSmsTestServer, type SmsTestServer } from '../test/sms-server.ts';
+import { type SmsTestServer, startSmsTestServer } from '../test/sms-server.ts';
 import { fillTemplate, HttpSmsProvider, normaliseMobile, signReport, verifyReport } from './sms.ts';
 
 const KEY = 'kefu-test';

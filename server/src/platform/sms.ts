@@ -170,7 +170,8 @@ export function smsProvider(): SmsProvider {
   if (override) return override;
   const c = smsConfig();
   // One provider (and so one pool of kept-alive connections) per configuration.
-  if (cached?.cfg !== c) cached = { cfg: c, provider: c ? new HttpSmsProvider(c) : new UnconfiguredSmsProvider() };
+  if (!cached || cached.cfg !== c)
+    cached = { cfg: c, provider: c ? new HttpSmsProvider(c) : new UnconfiguredSmsProvider() };
   return cached.provider;
 }
 
