@@ -1,8 +1,8 @@
 // The database as Kysely sees it. Each module declares its own tables and adds them here.
 import type { ColumnType, Generated } from 'kysely';
+import type { CalendarTables } from '../modules/calendar/tables.ts';
 import type { CallbackTables } from '../modules/callbacks/tables.ts';
 import type { CampaignTables } from '../modules/campaigns/tables.ts';
-import type { CalendarTables } from '../modules/calendar/tables.ts';
 import type { CatalogueTables } from '../modules/catalogue/tables.ts';
 import type { ImportTables } from '../modules/customers/import/tables.ts';
 import type { CustomerTables } from '../modules/customers/tables.ts';
@@ -10,9 +10,9 @@ import type { HandoverTables } from '../modules/handover/tables.ts';
 import type { KbTables } from '../modules/kb/tables.ts';
 import type { MetricTables } from '../modules/metrics/tables.ts';
 import type { SegmentTables } from '../modules/segments/tables.ts';
+import type { SuitabilityTables } from '../modules/suitability/tables.ts';
 import type { TaskTables } from '../modules/tasks/tables.ts';
 import type { TicketTables } from '../modules/tickets/tables.ts';
-import type { SuitabilityTables } from '../modules/suitability/tables.ts';
 import type { TierTables } from '../modules/tiers/tables.ts';
 import type { VisitTables } from '../modules/visits/tables.ts';
 
