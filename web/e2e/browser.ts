@@ -38,7 +38,8 @@ export async function newPage(browser: Browser): Promise<Page> {
     baseURL: baseUrl(),
   });
   const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(30_000); // the machine may be busy (server tests, builds) while journeys run
+  page.setDefaultNavigationTimeout(60_000);
   return page;
 }
 
