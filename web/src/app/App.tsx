@@ -60,6 +60,14 @@ function Guarded({ route }: { route: RegisteredRoute }) {
 
 const router = createBrowserRouter([
   { path: '/sign-in', element: <SignInPage /> },
+  ...registry.publicRoutes.map((r) => ({
+    path: `/${r.path}`,
+    element: (
+      <Suspense fallback={<Loading />}>
+        <r.Page />
+      </Suspense>
+    ),
+  })),
   {
     path: '/',
     element: <RequireSession />,

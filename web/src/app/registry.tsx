@@ -48,7 +48,11 @@ export function collectFeatures(modules: Record<string, { default: Feature }>) {
   const menu = features
     .flatMap((f) => f.menu ?? [])
     .sort((a, b) => (a.order ?? 100) - (b.order ?? 100) || a.path.localeCompare(b.path));
-  return { features, routes, menu };
+  const publicRoutes = features.flatMap((f) =>
+    (f.publicRoutes ?? []).map((r) => ({ path: r.path, Page: lazy(r.page), feature: f.id })),
+  );
+  const headerItems = features.flatMap((f) => f.headerItems ?? []);
+  return { features, routes, menu, publicRoutes, headerItems };
 }
 
 export const registry = collectFeatures(

@@ -4,7 +4,8 @@ import { Button, Layout, Space, Tag, Tooltip } from 'antd';
 import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet } from 'react-router';
-import { useMe } from '../session';
+import { registry } from '../registry';
+import { hasPermission, useMe } from '../session';
 import { LanguageSwitch } from './LanguageSwitch';
 import { SideMenu } from './SideMenu';
 import { UserMenu } from './UserMenu';
@@ -92,6 +93,13 @@ export function AppShell() {
             >
               {me.branch.name}
             </Tag>
+            {registry.headerItems
+              .filter((h) => hasPermission(me, h.permission))
+              .map((h) => (
+                <Suspense key={h.id} fallback={null}>
+                  <h.Component />
+                </Suspense>
+              ))}
             <LanguageSwitch />
             <UserMenu />
           </Space>

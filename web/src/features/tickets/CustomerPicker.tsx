@@ -1,0 +1,38 @@
+// Search a customer by name, code or phone (the customer base's search) and pick one.
+import { useQuery } from '@tanstack/react-query';
+import { Select } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, call } from '../../app/api/client';
+
+export function CustomerPicker(props: {
+  value?: number | null;
+  onChange?: (id: number | null) => void;
+  testId?: string;
+}) {
+  const { t } = useTranslation();
+  const [q, setQ] = useState('');
+  const search = useQuery({
+    queryKey: ['tickets', 'customer-pick', q],
+    queryFn: () => call(api.POST('/api/customers/search', { body: { q: q || undefined, limit: 20 } })),
+    enabled: q.length > 0 || !!props.value,
+  });
+  return (
+    <Select
+      showSearch
+      allowClear
+      filterOption={false}
+      placeholder={t('tickets:form.customerSearch')}
+      onSearch={setQ}
+      value={props.value ?? undefined}
+      onChange={(v) => props.onChange?.(v ?? null)}
+      loading={search.isFetching}
+      data-testid={props.testId ?? 'customer-picker'}
+      notFoundContent={q ? t('tickets:form.noCustomer') : null}
+      options={(search.data?.items ?? []).map((c) => ({
+        value: c.id,
+        label: `${c.name} · ${c.code}`,
+      }))}
+    />
+  );
+}
