@@ -6,11 +6,14 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SMTPServer } from 'smtp-server';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** Folder where the SMTP peer stores each received message as <n>.eml (read with e2e/mail.ts). */
+    mailDir: string;
   }
 }
 
@@ -50,6 +53,27 @@ export default async function setup(project: TestProject) {
   fs.chmodSync(dataDir, 0o755); // the embedded PostgreSQL may run as its own system user
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  // A real SMTP peer on loopback: the server's emails (replies, resolved, rating links) land in mailDir.
+  const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-e2e-mail-'));
+  let mailCount = 0;
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const to = session.envelope.rcptTo.map((r) => r.address).join(',');
+        const file = path.join(mailDir, `${++mailCount}.eml`);
+        fs.writeFileSync(`${file}.part`, `X-Envelope-To: ${to}\r\n${Buffer.concat(chunks)}`);
+        fs.renameSync(`${file}.part`, file); // readers never see half a message
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
+  const smtpPort = (smtp.server.address() as net.AddressInfo).port;
   let output = '';
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -57,6 +81,9 @@ export default async function setup(project: TestProject) {
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(smtpPort),
+    KEFU_PUBLIC_URL: baseUrl,
   };
   delete env.DATABASE_URL; // always the embedded PostgreSQL in a fresh folder
   const child = spawn(process.execPath, [path.join(root, 'scripts/kefu.mjs'), 'serve', '--demo'], {
@@ -72,6 +99,7 @@ export default async function setup(project: TestProject) {
   child.stderr?.on('data', keep);
   await waitForHealth(baseUrl, child, () => output);
   project.provide('baseUrl', baseUrl);
+  project.provide('mailDir', mailDir);
 
   return async () => {
     if (child.exitCode === null) {
@@ -81,6 +109,8 @@ export default async function setup(project: TestProject) {
       await exited;
       clearTimeout(timer);
     }
+    await new Promise<void>((resolve) => smtp.close(() => resolve()));
     fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(mailDir, { recursive: true, force: true });
   };
 }

@@ -1,0 +1,192 @@
+// Journey (issue #4, acceptance 1): an agent takes a complaint by phone from an existing customer, links the FAQ
+// article, and passes the work to the settlement department (结算部) with a reason; the department's user answers
+// in an internal note; the agent — still the first-contact owner — replies to the customer, resolves and closes.
+// The customer receives the emails (from a real SMTP peer), opens the rating link from the close email and rates
+// 4 of 5 on the public page; the supervisor sees the rating and the ticket's whole transfer history.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launch, newPage, screenshot, screenshotOnFailure, signIn, text } from './browser';
+import { waitForMail } from './mail';
+
+/** Picks an option of an Ant Design Select by its visible text, optionally typing to search first. */
+async function pick(page: Page, testId: string, option: string, type?: string) {
+  const select = page.getByTestId(testId).last();
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await select.click();
+    if (type) await select.locator('input').fill(type);
+    const item = page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
+        hasText: option,
+      })
+      .first();
+    await item.waitFor();
+    await page.waitForTimeout(200);
+    await item.click();
+    await page.waitForTimeout(200);
+    if ((await text(select)).includes(option)) return;
+  }
+  throw new Error(`could not pick "${option}" in ${testId}`);
+}
+
+type Customer = { id: number; code: string; name: string };
+
+describe('Service desk journey', () => {
+  let browser: Browser;
+  let page: Page | undefined;
+  let ticketUrl = '';
+  let ticketNumber = '';
+  let customer: Customer;
+  const reason = '客户对保证金计算有异议，需结算部核对当日结算价';
+  const subject = '投诉：保证金计算与结算单不一致';
+
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterEach(async (ctx) => {
+    await screenshotOnFailure(ctx, page);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('the agent takes a complaint by phone, links the FAQ and transfers the work to 结算部', async () => {
+    page = await newPage(browser);
+    await signIn(page, 'agent');
+    // an existing customer of the agent's branch whose email is on file
+    customer = await page.evaluate(async () => {
+      const r = await fetch('/api/customers/search', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ filters: [{ field: 'email', op: 'notEmpty' }], limit: 1 }),
+      });
+      const body = (await r.json()) as { items: { id: number; code: string; name: string }[] };
+      return body.items[0];
+    });
+    expect(customer?.code).toBeTruthy();
+
+    await page.goto('/tickets');
+    await page.getByTestId('queue-tabs').waitFor();
+    await page.getByTestId('new-ticket').click();
+    await pick(page, 'ticket-customer', customer.code, customer.code);
+    await pick(page, 'ticket-type', '投诉');
+    expect(await text(page.getByTestId('ticket-channel').last())).toContain('电话呼入');
+    await pick(page, 'complaint-source', '公司渠道');
+    await page.getByTestId('ticket-subject').fill(subject);
+    await page
+      .getByTestId('ticket-description')
+      .fill('客户来电称昨日结算单上的占用保证金比自己计算的多出约 1,200 元，要求解释并更正。');
+    await page.getByTestId('ticket-create').click();
+    await page.waitForURL(/\/tickets\/\d+$/);
+    ticketUrl = new URL(page.url()).pathname;
+    ticketNumber = (await text(page.getByTestId('ticket-number'))).trim();
+    expect(ticketNumber).toMatch(/\S+/);
+    // first-contact owner is the agent; SLA clocks are running, incl. the complaint acceptance deadline
+    expect(await text(page.getByTestId('ticket-owner'))).toContain('李客服');
+    await page.getByTestId('sla-first_response').waitFor();
+    await page.getByTestId('sla-acceptance').waitFor();
+    expect(await text(page.getByTestId('complaint-card'))).toContain('公司渠道');
+
+    // link the FAQ article on margin calculation
+    await pick(page, 'kb-link-search', '保证金如何计算', '保证金');
+    await page.getByTestId('kb-link').click();
+    await page.getByTestId('linked-article').filter({ hasText: '保证金如何计算' }).waitFor();
+
+    // transfer the work to the settlement department with a reason
+    await page.getByTestId('transfer-open').click();
+    await pick(page, 'transfer-target', '结算部');
+    await page.getByTestId('transfer-reason').fill(reason);
+    await page.getByTestId('transfer-submit').click();
+    await page.getByTestId('hop').first().waitFor();
+    expect(await text(page.getByTestId('hop-history'))).toContain('结算部');
+    expect(await text(page.getByTestId('ticket-assignee'))).toContain('结算部');
+    // the owner stays
+    expect(await text(page.getByTestId('ticket-owner'))).toContain('李客服');
+    await screenshot(page, 'service-desk-ticket');
+
+    await page.goto('/tickets');
+    await page.getByTestId('tickets-table').getByText(ticketNumber).waitFor();
+    await screenshot(page, 'service-desk-queue');
+    await page.context().close();
+  });
+
+  it('the settlement department answers in an internal note', async () => {
+    page = await newPage(browser);
+    await signIn(page, 'settlement');
+    await page.goto(ticketUrl);
+    await page.getByTestId('ticket-header').waitFor();
+    await page.getByTestId('composer-mode').getByText('内部备注').click();
+    await page
+      .getByTestId('composer-body')
+      .fill('已核对：昨日该合约结算价上调，且交易所自今日起将保证金比例由 10% 提高至 12%，结算单无误。');
+    await page.getByTestId('composer-send').click();
+    await page.getByTestId('message-internal').first().waitFor();
+    expect(await text(page.getByTestId('message-internal').first())).toContain('结算单无误');
+    await page.context().close();
+  });
+
+  it('the agent, still the owner, replies to the customer, resolves and closes; the customer gets the emails', async () => {
+    page = await newPage(browser);
+    await signIn(page, 'agent');
+    await page.goto(ticketUrl);
+    await page.getByTestId('message-internal').first().waitFor();
+    await page
+      .getByTestId('composer-body')
+      .fill(
+        '您好，经结算部核对，差额来自交易所上调保证金比例（10% → 12%），详见我们的常见问题“保证金如何计算”。',
+      );
+    await page.getByTestId('composer-send').click();
+    await page.getByTestId('message-public').first().waitFor();
+    await screenshot(page, 'service-desk-thread');
+
+    await page.getByTestId('status-resolve').click();
+    await page.getByTestId('confirm-ok').click();
+    await page.getByTestId('status-close').waitFor();
+    expect(await text(page.getByTestId('ticket-status'))).toContain('已解决');
+    await page.getByTestId('status-close').click();
+    await page.getByTestId('confirm-ok').click();
+    await page.getByTestId('ticket-status').filter({ hasText: '已关闭' }).waitFor();
+
+    const reply = await waitForMail((m) => m.subject.includes(ticketNumber) && m.text.includes('10% → 12%'));
+    expect(reply.to).toContain('@');
+    await waitForMail((m) => m.subject.includes(ticketNumber) && m.subject.includes('已处理'));
+    await page.context().close();
+  });
+
+  it('the customer rates 4 of 5 through the link in the email, once', async () => {
+    const mail = await waitForMail((m) => m.subject.includes(ticketNumber) && /\/rate\//.test(m.text));
+    const link = /https?:\/\/\S+\/rate\/\S+/.exec(mail.text)?.[0] ?? '';
+    expect(link).toContain('/rate/');
+    page = await newPage(browser); // no session: the customer is not a user
+    await page.goto(link);
+    await page.getByTestId('rate-form').waitFor();
+    expect(await text(page.getByTestId('rate-form'))).toContain(ticketNumber);
+    await page.getByTestId('rate-stars').locator('li').nth(3).locator('div').first().click();
+    await page.getByTestId('rate-comment').fill('解释清楚，处理及时。');
+    await screenshot(page, 'service-desk-rating');
+    await page.getByTestId('rate-submit').click();
+    await page.getByTestId('rate-thanks').waitFor();
+    // the link works once
+    await page.goto(link);
+    await page.getByTestId('rate-gone').waitFor();
+    await page.context().close();
+  });
+
+  it('the supervisor sees the rating and the whole transfer history', async () => {
+    page = await newPage(browser);
+    await signIn(page, 'supervisor');
+    await page.goto(ticketUrl);
+    await page.getByTestId('ticket-rating').waitFor();
+    expect(await text(page.getByTestId('ticket-rating-score'))).toContain('4');
+    expect(await text(page.getByTestId('ticket-rating'))).toContain('解释清楚');
+    const hops = await text(page.getByTestId('hop-history'));
+    expect(hops).toContain('结算部');
+    expect(hops).toContain(reason);
+    expect(await text(page.getByTestId('ticket-owner'))).toContain('李客服');
+    await page.getByTestId('hop-history').scrollIntoViewIfNeeded();
+    await screenshot(page, 'service-desk-supervisor');
+    await page.goto('/tickets/sla-board');
+    await page.getByText('SLA 看板').first().waitFor();
+    await screenshot(page, 'service-desk-sla-board');
+    await page.context().close();
+  });
+});
