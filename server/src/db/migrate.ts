@@ -38,7 +38,9 @@ export async function migrateTo(db: Database, target: string): Promise<string[]>
 }
 
 export async function migrate(db: Database, pool: pg.Pool): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new FolderProvider() });
+  // Modules are developed side by side, so a migration can land with a name that sorts before one a database has
+  // already run; it is applied then rather than refused. Migrations never depend on a later-named one.
+  const migrator = new Migrator({ db, provider: new FolderProvider(), allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
