@@ -199,6 +199,7 @@ export const customerImportRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'The rejected rows as CSV: the original columns and the reason, to fix and import again',
         params: ZIdParams,
         produces: ['text/csv'],
+        response: { 200: z.string().describe('the error file (CSV, UTF-8 with BOM)'), ...commonErrors },
       },
     },
     async (req, reply) => {
@@ -207,7 +208,8 @@ export const customerImportRoutes: FastifyPluginAsyncZod = async (app) => {
       reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(f.name)}`);
-      return reply.send(f.stream);
+      // A stream is sent as is, never serialized; the schema only documents the download.
+      return reply.send(f.stream as unknown as string);
     },
   );
 
@@ -281,6 +283,7 @@ export const customerImportRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Export the customers a search finds (same query as POST /customers/search) as CSV or XLSX',
         body: z.object({ query: ZCustomerQuery.default({}), format: z.enum(['csv', 'xlsx']).default('csv') }),
         produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        response: { 200: z.string().describe('the file (CSV with BOM, or XLSX)'), ...commonErrors },
       },
     },
     async (req, reply) => {
@@ -289,7 +292,7 @@ export const customerImportRoutes: FastifyPluginAsyncZod = async (app) => {
       reply
         .header('content-type', r.contentType)
         .header('content-disposition', `attachment; filename="${r.fileName}"`);
-      return reply.send(r.stream);
+      return reply.send(r.stream as unknown as string);
     },
   );
 };
