@@ -17563,12 +17563,114 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Default Response */
+                /** @description the error file (CSV, UTF-8 with BOM) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fields?: {
+                                    [key: string]: string;
+                                };
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fields?: {
+                                    [key: string]: string;
+                                };
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fields?: {
+                                    [key: string]: string;
+                                };
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fields?: {
+                                    [key: string]: string;
+                                };
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fields?: {
+                                    [key: string]: string;
+                                };
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -18194,12 +18296,175 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Default Response */
+                /** @description the file (CSV with BOM, or XLSX) */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "text/csv": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fields?: {
+                                    [key: string]: string;
+                                };
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fields?: {
+                                    [key: string]: string;
+                                };
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fields?: {
+                                    [key: string]: string;
+                                };
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fields?: {
+                                    [key: string]: string;
+                                };
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fields?: {
+                                    [key: string]: string;
+                                };
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fields?: {
+                                    [key: string]: string;
+                                };
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fields?: {
+                                    [key: string]: string;
+                                };
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fields?: {
+                                    [key: string]: string;
+                                };
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fields?: {
+                                    [key: string]: string;
+                                };
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            error: {
+                                code: string;
+                                message: string;
+                                fields?: {
+                                    [key: string]: string;
+                                };
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -26470,8 +26735,9 @@ export interface paths {
                             /** @enum {string} */
                             status: "draft" | "running" | "finished";
                             /** @enum {string} */
-                            targetKind: "segment" | "list";
+                            targetKind: "segment" | "list" | "saved_search";
                             segmentId: number | null;
+                            savedViewId: number | null;
                             scriptArticleId: number | null;
                             script: string | null;
                             questions: {
@@ -26612,7 +26878,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a campaign (draft): targets from a segment or customer codes, script (a KB article and/or text), questions, agents with quotas, steps (sms with template {name} {code}; call after N days) */
+        /** Create a campaign (draft): targets from a segment, a saved customer search (its query is copied) or customer codes, script (a KB article and/or text), questions, agents with quotas, steps (sms with template {name} {code}; call after N days) */
         post: {
             parameters: {
                 query?: never;
@@ -26633,6 +26899,10 @@ export interface paths {
                             /** @enum {string} */
                             kind: "list";
                             customerCodes: string[];
+                        } | {
+                            /** @enum {string} */
+                            kind: "saved_search";
+                            savedViewId: number;
                         };
                         scriptArticleId?: number | null;
                         script?: string | null;
@@ -26676,8 +26946,9 @@ export interface paths {
                             /** @enum {string} */
                             status: "draft" | "running" | "finished";
                             /** @enum {string} */
-                            targetKind: "segment" | "list";
+                            targetKind: "segment" | "list" | "saved_search";
                             segmentId: number | null;
+                            savedViewId: number | null;
                             scriptArticleId: number | null;
                             script: string | null;
                             questions: {
@@ -26856,8 +27127,9 @@ export interface paths {
                             /** @enum {string} */
                             status: "draft" | "running" | "finished";
                             /** @enum {string} */
-                            targetKind: "segment" | "list";
+                            targetKind: "segment" | "list" | "saved_search";
                             segmentId: number | null;
+                            savedViewId: number | null;
                             scriptArticleId: number | null;
                             script: string | null;
                             questions: {
@@ -27039,8 +27311,9 @@ export interface paths {
                             /** @enum {string} */
                             status: "draft" | "running" | "finished";
                             /** @enum {string} */
-                            targetKind: "segment" | "list";
+                            targetKind: "segment" | "list" | "saved_search";
                             segmentId: number | null;
+                            savedViewId: number | null;
                             scriptArticleId: number | null;
                             script: string | null;
                             questions: {
@@ -27221,8 +27494,9 @@ export interface paths {
                             /** @enum {string} */
                             status: "draft" | "running" | "finished";
                             /** @enum {string} */
-                            targetKind: "segment" | "list";
+                            targetKind: "segment" | "list" | "saved_search";
                             segmentId: number | null;
+                            savedViewId: number | null;
                             scriptArticleId: number | null;
                             script: string | null;
                             questions: {
