@@ -315,6 +315,36 @@ describe('a campaign from a segment: SMS, then a call after 3 days', () => {
   });
 });
 
+describe('a saved customer search as the target list', () => {
+  it('copies the query and takes its matches (in the starter’s branches) when started', async () => {
+    const ids = await insertCustomers(t, 3, { prefix: 'SAVED' });
+    await sql`update customers set name = '储蓄罐测试客户' where id = any(${ids}::bigint[])`.execute(t.db);
+    const sup = await t.login('supervisor');
+    const supId = await userIdOf('supervisor');
+    const view = await t.db
+      .insertInto('saved_views')
+      .values({ user_id: supId, name: '储蓄罐', query: JSON.stringify({ q: '储蓄罐测试' }) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const c = await t.call(sup, 'POST', '/api/campaigns', {
+      name: 'saved',
+      target: { kind: 'saved_search', savedViewId: view.id },
+      steps: [{ channel: 'call' }],
+    });
+    expect(c.status).toBe(201);
+    expect(c.body).toMatchObject({ targetKind: 'saved_search', savedViewId: view.id, targets: 0 });
+    const s = await t.call(sup, 'POST', `/api/campaigns/${c.body.id}/start`);
+    expect(s.body.targets).toBe(3);
+    // Someone else's saved search cannot be used.
+    const other = await t.call(await t.login('admin'), 'POST', '/api/campaigns', {
+      name: 'x',
+      target: { kind: 'saved_search', savedViewId: view.id },
+      steps: [{ channel: 'call' }],
+    });
+    expect(other.body.error.code).toBe('SAVED_VIEW_NOT_FOUND');
+  });
+});
+
 describe('the dispatcher survives a restart mid-run', () => {
   it('killed after some batches and run again: each customer reaches the gateway exactly once', async () => {
     const { segmentId } = await segmentOf(600, 'RESTART');

@@ -44,8 +44,9 @@ const ZCampaign = z.object({
   name: z.string(),
   branchId: z.number(),
   status: z.enum(['draft', 'running', 'finished']),
-  targetKind: z.enum(['segment', 'list']),
+  targetKind: z.enum(['segment', 'list', 'saved_search']),
   segmentId: z.number().nullable(),
+  savedViewId: z.number().nullable(),
   scriptArticleId: z.number().nullable(),
   script: z.string().nullable(),
   questions: z.array(ZQuestion),
@@ -126,7 +127,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary:
-          'Create a campaign (draft): targets from a segment or customer codes, script (a KB article and/or text), questions, agents with quotas, steps (sms with template {name} {code}; call after N days)',
+          'Create a campaign (draft): targets from a segment, a saved customer search (its query is copied) or customer codes, script (a KB article and/or text), questions, agents with quotas, steps (sms with template {name} {code}; call after N days)',
         body: z.object({
           name: z.string().trim().min(1).max(200),
           branchId: ZId.optional(),
@@ -136,6 +137,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
               kind: z.literal('list'),
               customerCodes: z.array(z.string().max(64)).min(1).max(100_000),
             }),
+            z.object({ kind: z.literal('saved_search'), savedViewId: ZId }),
           ]),
           scriptArticleId: ZId.nullish(),
           script: z.string().max(20000).nullish(),

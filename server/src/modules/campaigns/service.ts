@@ -15,6 +15,7 @@ import {
   scopeToBranch,
 } from '../../platform/permissions.ts';
 import { maskPii } from '../customers/mask.ts';
+import { customerSearchQuery } from '../customers/search.ts';
 import { segmentCustomerQuery } from '../segments/service.ts';
 import type { CallOutcome, CampaignQuestion } from './tables.ts';
 
@@ -33,7 +34,10 @@ export type StepInput = { channel: 'sms' | 'call'; delayDays: number; smsTemplat
 export type CampaignInput = {
   name: string;
   branchId?: number;
-  target: { kind: 'segment'; segmentId: number } | { kind: 'list'; customerCodes: string[] };
+  target:
+    | { kind: 'segment'; segmentId: number }
+    | { kind: 'list'; customerCodes: string[] }
+    | { kind: 'saved_search'; savedViewId: number };
   scriptArticleId?: number | null;
   script?: string | null;
   questions: CampaignQuestion[];
@@ -107,6 +111,7 @@ async function campaignOut(ctx: Ctx, c: Awaited<ReturnType<typeof loadCampaign>>
     status: c.status,
     targetKind: c.target_kind,
     segmentId: c.segment_id,
+    savedViewId: c.saved_view_id,
     scriptArticleId: c.script_article_id,
     script: c.script,
     questions: c.questions,
@@ -198,6 +203,22 @@ export async function createCampaign(ctx: AuthedCtx, input: CampaignInput) {
         });
     }
     if (input.target.kind === 'segment') await segmentCustomerQuery(tx as AuthedCtx, input.target.segmentId); // 404 if not visible
+    let targetQuery: unknown = null;
+    if (input.target.kind === 'saved_search') {
+      // Saved views are private: only the caller's own.
+      const v = await tx.db
+        .selectFrom('saved_views')
+        .select(['id', 'query'])
+        .where('id', '=', input.target.savedViewId)
+        .where('user_id', '=', ctx.actor.id)
+        .executeTakeFirst();
+      if (!v)
+        throw badRequest('SAVED_VIEW_NOT_FOUND', 'No such saved search of yours', {
+          'target.savedViewId': 'SAVED_VIEW_NOT_FOUND',
+        });
+      targetQuery = v.query;
+      await customerSearchQuery(tx as AuthedCtx, v.query as any); // the query must still compile
+    }
     const c = await tx.db
       .insertInto('campaigns')
       .values({
@@ -205,6 +226,8 @@ export async function createCampaign(ctx: AuthedCtx, input: CampaignInput) {
         branch_id: branchId,
         target_kind: input.target.kind,
         segment_id: input.target.kind === 'segment' ? input.target.segmentId : null,
+        saved_view_id: input.target.kind === 'saved_search' ? input.target.savedViewId : null,
+        target_query: targetQuery == null ? null : JSON.stringify(targetQuery),
         script_article_id: input.scriptArticleId ?? null,
         script: input.script ?? null,
         questions: JSON.stringify(input.questions),
@@ -266,6 +289,15 @@ export async function startCampaign(ctx: AuthedCtx, id: number) {
     if (c.status !== 'draft') throw conflict('CAMPAIGN_NOT_DRAFT', 'The campaign has already started');
     if (c.target_kind === 'segment' && c.segment_id != null) {
       const members = await segmentCustomerQuery(tx as AuthedCtx, c.segment_id);
+      await sql`
+        insert into campaign_targets (campaign_id, customer_id, branch_id)
+        select ${c.id}, c.id, c.branch_id from customers c where c.id in (${members})
+        on conflict do nothing`.execute(tx.db);
+    }
+    if (c.target_kind === 'saved_search' && c.target_query != null) {
+      const members = (await customerSearchQuery(tx as AuthedCtx, c.target_query as any))
+        .clearSelect()
+        .select('customers.id');
       await sql`
         insert into campaign_targets (campaign_id, customer_id, branch_id)
         select ${c.id}, c.id, c.branch_id from customers c where c.id in (${members})

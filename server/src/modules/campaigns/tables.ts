@@ -19,8 +19,10 @@ export interface CampaignTable {
   name: string;
   branch_id: number;
   status: Generated<'draft' | 'running' | 'finished'>;
-  target_kind: 'segment' | 'list';
+  target_kind: 'segment' | 'list' | 'saved_search';
   segment_id: number | null;
+  saved_view_id: Generated<number | null>;
+  target_query: ColumnType<unknown, string | null | undefined, string | null>;
   script_article_id: number | null;
   script: string | null;
   questions: Json<CampaignQuestion[]>;
