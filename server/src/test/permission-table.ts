@@ -31,6 +31,7 @@ export type RouteCase = {
   /**
    * Tables whose rows must be unchanged after a denied write. The audit log is always compared, and so is the
    * table named like the URL's first segment if it exists ('/api/users/:id' → users); list any others here.
+   * Not 'sessions': any signed-in call may slide the caller's own session.
    */
   tables?: string[];
   /**
