@@ -170,7 +170,7 @@ export default function CustomersPage() {
             onChange={(e) => setQ(e.target.value)}
             onSearch={(v) => setQ(v.trim())}
             placeholder={t('customers:list.searchPlaceholder')}
-            style={{ width: 360 }}
+            style={{ width: 300 }}
             data-testid="customer-search"
           />
           <Badge count={Object.keys(filters).length} size="small">
@@ -183,14 +183,14 @@ export default function CustomersPage() {
             </Button>
           </Badge>
           <Select
-            style={{ width: 150 }}
+            style={{ width: 130 }}
             value={sort}
             onChange={setSort}
             options={SORTS.map((s) => ({ value: s, label: t(`customers:list.sort.${s}`) }))}
             data-testid="customer-sort"
           />
           <Select
-            style={{ width: 100 }}
+            style={{ width: 90 }}
             value={dir}
             onChange={setDir}
             options={[
@@ -200,7 +200,7 @@ export default function CustomersPage() {
           />
           <Select
             allowClear
-            style={{ width: 180 }}
+            style={{ width: 160 }}
             placeholder={t('customers:views.placeholder')}
             value={viewId}
             onChange={(v) => applyView(v ?? null)}

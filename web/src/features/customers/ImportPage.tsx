@@ -133,6 +133,7 @@ export default function ImportPage() {
       <Card>
         <Steps
           current={step}
+          status={step === 3 ? 'finish' : 'process'}
           style={{ marginBottom: 24 }}
           items={[
             { title: t('customers:import.steps.upload') },
