@@ -25,10 +25,12 @@ export async function runServiceSchedule(
     at?: Date;
     packageId?: number;
     onStep?: (step: number, created: number) => void | Promise<void>;
+    /** On demand: the request's context, for the audit row (actor, IP). */
+    by?: AuthedCtx;
   } = {},
 ): Promise<ScheduleResult> {
   const at = opts.at ?? new Date();
-  const ctx = systemCtx(db);
+  const ctx = opts.by ?? systemCtx(db);
   const work = await db
     .selectFrom('package_bindings as b')
     .innerJoin('service_packages as p', 'p.id', 'b.package_id')
@@ -104,7 +106,7 @@ export async function runServiceSchedule(
 /** On demand (service.manage): the same run the nightly job does. */
 export async function runScheduleNow(ctx: AuthedCtx, input: { packageId?: number }) {
   requirePermission(ctx.actor, 'service.manage');
-  return runServiceSchedule(ctx.db as Database, { packageId: input.packageId });
+  return runServiceSchedule(ctx.db as Database, { packageId: input.packageId, by: ctx });
 }
 
 // Every day at 00:20 (server time): creates the tasks of periods that have started.

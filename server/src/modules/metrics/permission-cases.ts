@@ -23,9 +23,16 @@ addCases([
     tables: ['customer_metrics', 'customer_metrics_current'],
   },
   {
-    // Without a file an allowed role gets 400 (not 403): the permission is checked first.
     route: 'POST /api/metrics/import',
     allowed: ['admin', 'supervisor'],
+    request: async (t) => ({
+      url: '/api/metrics/import',
+      file: {
+        name: 'metrics.csv',
+        type: 'text/csv',
+        content: `客户代码,期间,资产,交易天数\r\n${(await bjCustomer(t)).code},2026-10,1000000,12\r\n`,
+      },
+    }),
     tables: ['customer_metrics', 'customer_metrics_current'],
   },
   {

@@ -28,7 +28,8 @@ export const BROKERAGE_TIERS: TierConfig = {
   ],
 };
 
-export async function loadDemoServicePrograms(db: Database) {
+/** Three months of back-office figures for every customer, roughly proportional to assets (set-based). */
+export async function loadDemoMetrics(db: Database) {
   // Figures of the last three months, roughly proportional to assets; trading days vary per customer.
   await sql`
     insert into customer_metrics (customer_id, period, assets, volume, revenue, trading_days, source)
@@ -40,8 +41,13 @@ export async function loadDemoServicePrograms(db: Database) {
       from (select id, coalesce(assets_under_custody, 10000) as a,
                    (2 + floor(random() * 38))::numeric as lev from customers where status <> 'merged') c,
            generate_series(1, 3) k,
-           lateral (select least(22, floor(random() * random() * 30))::int as d) t
+           -- c.id * 0 correlates the subquery, so random() is drawn per row and not once
+           lateral (select least(22, floor(random() * random() * 30 + c.id * 0))::int as d) t
     on conflict do nothing`.execute(db);
+}
+
+export async function loadDemoServicePrograms(db: Database) {
+  await loadDemoMetrics(db);
   await refreshCurrentMetrics(db);
   await db
     .updateTable('tier_settings')

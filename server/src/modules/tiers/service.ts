@@ -101,8 +101,10 @@ const METRIC_SQL = {
  * Recomputes every customer's tier in one transaction: the ranking, the tier of each customer, the update of
  * those whose tier changed, their tier-change rows and history rows — all set-based.
  */
-export async function recomputeTiers(db: Database, actor: AuthedCtx['actor'] | null = null) {
-  const ctx: Ctx = { ...systemCtx(db, actor), userAgent: null };
+export async function recomputeTiers(db: Database, by?: AuthedCtx) {
+  // On demand the request's context (actor, IP) is used for the audit and history rows; the job acts as the system.
+  const ctx: Ctx = by ?? systemCtx(db);
+  const actor = by?.actor ?? null;
   const cfg = await loadTierConfig(db);
   if (cfg.tiers.length === 0) return { runId: null, customers: 0, changed: 0 };
   const defs = await loadCustomFields(ctx);
@@ -180,7 +182,7 @@ export async function recomputeTiers(db: Database, actor: AuthedCtx['actor'] | n
 
 export async function recomputeTiersNow(ctx: AuthedCtx) {
   requireTierAdmin(ctx);
-  return recomputeTiers(ctx.db as Database, ctx.actor);
+  return recomputeTiers(ctx.db as Database, ctx);
 }
 
 /**
