@@ -219,6 +219,41 @@ describe('Customers journey', () => {
     await page.locator('.ant-message').getByText('不支持该文件类型').waitFor();
   });
 
+  it('edits the customer (tier) and sees the change in the history: who, field, old → new', async () => {
+    await page.goto(customerUrl);
+    await page.getByTestId('customer-edit').click();
+    const tier = page.locator('.ant-modal').locator('input#tier');
+    await tier.fill('VIP');
+    await page.getByTestId('customer-save').click();
+    await page.locator('.ant-modal').waitFor({ state: 'detached' });
+    await poll(() => text(page.getByTestId('customer-header'))).toContain('VIP');
+    await page.getByTestId('tab-history').click();
+    const history = page.getByTestId('history-table');
+    await poll(() => text(history)).toContain('客户级别');
+    expect(await text(history)).toContain('陈主管');
+    expect(await text(history)).toContain('VIP');
+  });
+
+  it('a new customer with a wrong ID check digit gets the reason under the field, in Chinese', async () => {
+    await page.goto('/customers/new');
+    await page.getByTestId('customer-code').fill(`E2E${run}09`);
+    await page.getByTestId('customer-name-input').fill('慕容雪');
+    await page.getByTestId('customer-idNumber-input').fill(badId);
+    await page.getByTestId('customer-save').click();
+    await page.locator('#idNumber_help').getByText('身份证号校验位错误').waitFor();
+    await screenshot(page, 'customers-new-field-error');
+    await page.getByTestId('customer-idNumber-input').fill(idNumber('11010119920101005'));
+    await page.getByTestId('customer-save').click();
+    await page.waitForURL(/\/customers\/\d+$/);
+    expect(await text(page.getByTestId('customer-name'))).toBe('慕容雪');
+  });
+
+  it('the duplicates screen lists groups of likely duplicates', async () => {
+    await page.goto('/customers/duplicates');
+    await page.getByText('证件号相同').first().waitFor();
+    await screenshot(page, 'customers-duplicates');
+  });
+
   it('an agent without customer.pii sees the ID number and phone masked, with no way to reveal them', async () => {
     const p = await newPage(browser);
     await signIn(p, 'agent');
@@ -231,6 +266,7 @@ describe('Customers journey', () => {
     expect(await p.getByTestId('pii-reveal').count()).toBe(0);
     // the visit logged by the supervisor is on the timeline for the agent too
     expect(await text(p.getByTestId('timeline'))).toContain('走访');
+    await screenshot(p, 'customers-page-agent-masked');
     await p.context().close();
   });
 });
