@@ -86,6 +86,11 @@ describe('Service desk journey', () => {
     await page.getByTestId('sla-acceptance').waitFor();
     expect(await text(page.getByTestId('complaint-card'))).toContain('公司渠道');
 
+    // the complaint is accepted (the acceptance deadline is met)
+    await pick(page, 'complaint-accepted', '受理');
+    await page.getByTestId('complaint-save').click();
+    await page.getByTestId('sla-acceptance').getByText('已达成').waitFor();
+
     // link the FAQ article on margin calculation
     await pick(page, 'kb-link-search', '保证金如何计算', '保证金');
     await page.getByTestId('kb-link').click();
@@ -185,7 +190,8 @@ describe('Service desk journey', () => {
     await page.getByTestId('hop-history').scrollIntoViewIfNeeded();
     await screenshot(page, 'service-desk-supervisor');
     await page.goto('/tickets/sla-board');
-    await page.getByText('SLA 看板').first().waitFor();
+    await page.getByTestId('sla-board').waitFor();
+    await page.getByTestId('board-breached').waitFor();
     await screenshot(page, 'service-desk-sla-board');
     await page.context().close();
   });

@@ -130,6 +130,7 @@ export function ComplaintCard(props: {
               <Select
                 allowClear
                 disabled={c.accepted !== null}
+                data-testid="complaint-accepted"
                 options={[
                   { value: 'yes', label: t('tickets:complaint.acceptYes') },
                   { value: 'no', label: t('tickets:complaint.acceptNo') },

@@ -21,6 +21,7 @@ export function CustomerPicker(props: {
     <Select
       showSearch
       allowClear
+      style={{ width: '100%' }}
       filterOption={false}
       placeholder={t('tickets:form.customerSearch')}
       onSearch={setQ}

@@ -99,7 +99,10 @@ export default function SlaBoardPage() {
   ];
   return (
     <>
-      <PageHeader title={t('tickets:board.title')} sub={t('tickets:board.subtitle')} />
+      <PageHeader
+        title={<span data-testid="sla-board">{t('tickets:board.title')}</span>}
+        sub={t('tickets:board.subtitle')}
+      />
       <Row gutter={12} style={{ marginBottom: 12 }}>
         {(['breachingSoon', 'breached', 'unassigned', 'team'] as const).map((k) => (
           <Col span={6} key={k}>

@@ -526,7 +526,7 @@ export default function TicketPage() {
   if (!q.data) return null;
   const detail = q.data;
   const tk = detail.ticket;
-  const canWrite = can('ticket.write');
+  const canWrite = can('ticket.write') && tk.status !== 'closed';
   const refresh = async () => {
     await q.refetch();
     await queryClient.invalidateQueries({ queryKey: ticketsKey, refetchType: 'none' });

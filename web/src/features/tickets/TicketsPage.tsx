@@ -22,6 +22,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { useShowError } from '../../app/errors';
+import { byId, useDepartments, useTeams } from '../../app/lookups';
 import { queryClient, useCan } from '../../app/session';
 import { LoadMore } from '../../app/ui/LoadMore';
 import { PageHeader } from '../../app/ui/PageHeader';
@@ -79,6 +80,8 @@ export default function TicketsPage() {
   const queues = useQueues();
   const views = useSavedViews();
   const users = useUserOptions();
+  const teams = byId(useTeams().data);
+  const depts = byId(useDepartments().data);
   const [creating, setCreating] = useState(false);
   const [selected, setSelected] = useState<number[]>([]);
   const [assigning, setAssigning] = useState(false);
@@ -321,8 +324,12 @@ export default function TicketsPage() {
             {
               title: t('tickets:fields.assignee'),
               dataIndex: 'assigneeName',
-              width: 110,
-              render: (x) => x ?? '—',
+              width: 130,
+              render: (x, r) =>
+                x ??
+                (r.teamId ? teams.get(r.teamId)?.name : null) ??
+                (r.departmentId ? depts.get(r.departmentId)?.name : null) ??
+                '—',
             },
             {
               title: t('tickets:fields.receivedAt'),
