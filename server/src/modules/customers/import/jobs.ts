@@ -76,12 +76,17 @@ export async function findJob(ctx: AuthedCtx, id: number) {
   return job;
 }
 
+/** A running import whose row has not moved for this long was killed (its process died): say so. */
+const STALLED_MS = 15 * 60_000;
+
 export function jobOut(j: Awaited<ReturnType<typeof findJob>>) {
+  const stalled = j.status === 'running' && Date.now() - j.updated_at.getTime() > STALLED_MS;
   return {
     id: j.id,
     fileName: j.file_name,
     fileSize: j.file_size,
-    status: j.status,
+    /** `interrupted`: the process stopped mid-way; importing the same file again completes it. */
+    status: stalled ? ('interrupted' as const) : j.status,
     bytesRead: j.bytes_read,
     rowsRead: j.rows_read,
     created: j.rows_created,

@@ -107,6 +107,15 @@ describe('import over HTTP', () => {
 
     const list = await t.call(cookie, 'GET', '/api/customers/import/jobs');
     expect(list.body.map((j: { id: number }) => j.id)).toContain(up.body.id);
+
+    // An import whose process died shows as interrupted once its row stops moving.
+    await t.db
+      .updateTable('import_jobs')
+      .set({ status: 'running', updated_at: new Date(Date.now() - 3_600_000) })
+      .where('id', '=', up.body.id)
+      .execute();
+    const stalled = await t.call(cookie, 'GET', `/api/customers/import/jobs/${up.body.id}`);
+    expect(stalled.body.status).toBe('interrupted');
   });
 
   it('refuses importing for roles without customer.import, and files that are not CSV or XLSX', async () => {

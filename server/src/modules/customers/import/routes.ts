@@ -27,7 +27,7 @@ const ZJob = z.object({
   id: z.number(),
   fileName: z.string(),
   fileSize: z.number().nullable(),
-  status: z.enum(['uploaded', 'queued', 'running', 'done', 'failed']),
+  status: z.enum(['uploaded', 'queued', 'running', 'done', 'failed', 'interrupted']),
   bytesRead: z.number(),
   rowsRead: z.number(),
   created: z.number(),
