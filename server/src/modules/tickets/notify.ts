@@ -1,7 +1,8 @@
 // In-app notifications for staff: a ticket assigned or transferred to them, an SLA warning or breach, a rating.
 import { sql } from 'kysely';
 import type { Database } from '../../db/index.ts';
-import type { Ctx } from '../../platform/context.ts';
+import { audit } from '../../platform/audit.ts';
+import { type Ctx, withTx } from '../../platform/context.ts';
 import { notFound } from '../../platform/errors.ts';
 import type { NotificationTable } from './tables.ts';
 
@@ -84,23 +85,30 @@ export async function listNotifications(
 }
 
 export async function markNotificationRead(ctx: Ctx & { actor: { id: number } }, id: number) {
-  const row = await ctx.db
-    .updateTable('notifications')
-    .set({ read_at: sql`coalesce(read_at, now())` })
-    .where('id', '=', id)
-    .where('user_id', '=', ctx.actor.id)
-    .returningAll()
-    .executeTakeFirst();
-  if (!row) throw notFound('NOTIFICATION_NOT_FOUND', 'Notification not found');
-  return out(row);
+  return withTx(ctx, async (tx) => {
+    const row = await tx.db
+      .updateTable('notifications')
+      .set({ read_at: sql`coalesce(read_at, now())` })
+      .where('id', '=', id)
+      .where('user_id', '=', ctx.actor.id)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw notFound('NOTIFICATION_NOT_FOUND', 'Notification not found');
+    await audit(tx, { action: 'notification.read', entity: 'notification', entityId: id });
+    return out(row);
+  });
 }
 
 export async function markAllNotificationsRead(ctx: Ctx & { actor: { id: number } }) {
-  const res = await ctx.db
-    .updateTable('notifications')
-    .set({ read_at: sql`now()` })
-    .where('user_id', '=', ctx.actor.id)
-    .where('read_at', 'is', null)
-    .executeTakeFirst();
-  return { updated: Number(res.numUpdatedRows) };
+  return withTx(ctx, async (tx) => {
+    const res = await tx.db
+      .updateTable('notifications')
+      .set({ read_at: sql`now()` })
+      .where('user_id', '=', ctx.actor.id)
+      .where('read_at', 'is', null)
+      .executeTakeFirst();
+    const updated = Number(res.numUpdatedRows);
+    await audit(tx, { action: 'notification.read_all', entity: 'notification', meta: { updated } });
+    return { updated };
+  });
 }
