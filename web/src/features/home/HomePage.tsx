@@ -3,6 +3,7 @@ import { Button, Card, Col, Descriptions, Flex, Row, Space, Tag, Typography } fr
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
+import { visibleMenu } from '../../app/feature';
 import { roleLabel } from '../../app/lookups';
 import { registry } from '../../app/registry';
 import { useCan, useMe } from '../../app/session';
@@ -19,7 +20,9 @@ export default function HomePage() {
   const me = useMe();
   const can = useCan();
   const navigate = useNavigate();
-  const shortcuts = registry.menu.filter((m) => m.group !== 'home' && can(m.permission));
+  const shortcuts = visibleMenu(registry.menu, can)
+    .filter((g) => g.group !== 'home')
+    .flatMap((g) => g.items);
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
       <Card>
