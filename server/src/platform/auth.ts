@@ -59,17 +59,37 @@ export async function deleteSession(db: Database, token: string) {
   await db.deleteFrom('sessions').where('id', '=', tokenId(token)).execute();
 }
 
-/** Finds the live session of a token, slides its expiry (at most once a minute) and loads the acting user. */
+/**
+ * Finds the live session of a token and loads the acting user with their roles in ONE query (it runs on every
+ * request), then slides the session's expiry at most once a minute.
+ */
 export async function actorFromSession(db: Database, token: string, hours: number): Promise<Actor | null> {
   const id = tokenId(token);
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['sessions.user_id', 'sessions.last_seen_at', 'users.status'])
+    .select([
+      'sessions.last_seen_at',
+      'users.id',
+      'users.username',
+      'users.display_name',
+      'users.branch_id',
+      'users.department_id',
+      'users.team_id',
+      'users.locale',
+    ])
+    .select(
+      sql<{ code: string; permissions: string[] }[]>`coalesce((
+        select json_agg(json_build_object('code', r.code, 'permissions', r.permissions) order by r.code)
+        from user_roles ur join roles r on r.id = ur.role_id where ur.user_id = users.id), '[]'::json)`.as(
+        'roles',
+      ),
+    )
     .where('sessions.id', '=', id)
     .where('sessions.expires_at', '>', sql<Date>`now()`)
+    .where('users.status', '=', 'active')
     .executeTakeFirst();
-  if (!row || row.status !== 'active') return null;
+  if (!row) return null;
   if (Date.now() - row.last_seen_at.getTime() > 60_000) {
     await db
       .updateTable('sessions')
@@ -77,7 +97,32 @@ export async function actorFromSession(db: Database, token: string, hours: numbe
       .where('id', '=', id)
       .execute();
   }
-  return loadActor(db, row.user_id);
+  return toActor(row, row.roles);
+}
+
+function toActor(
+  user: {
+    id: number;
+    username: string;
+    display_name: string;
+    branch_id: number;
+    department_id: number;
+    team_id: number | null;
+    locale: string;
+  },
+  roles: { code: string; permissions: string[] }[],
+): Actor {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.display_name,
+    branchId: user.branch_id,
+    departmentId: user.department_id,
+    teamId: user.team_id,
+    locale: user.locale,
+    roles: roles.map((r) => r.code),
+    permissions: new Set(roles.flatMap((r) => r.permissions)),
+  };
 }
 
 export async function loadActor(db: Database, userId: number): Promise<Actor | null> {
@@ -93,15 +138,5 @@ export async function loadActor(db: Database, userId: number): Promise<Actor | n
     .select(['roles.code', 'roles.permissions'])
     .where('user_roles.user_id', '=', userId)
     .execute();
-  return {
-    id: user.id,
-    username: user.username,
-    displayName: user.display_name,
-    branchId: user.branch_id,
-    departmentId: user.department_id,
-    teamId: user.team_id,
-    locale: user.locale,
-    roles: roles.map((r) => r.code),
-    permissions: new Set(roles.flatMap((r) => r.permissions)),
-  };
+  return toActor(user, roles);
 }
