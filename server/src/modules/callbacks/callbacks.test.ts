@@ -116,6 +116,31 @@ describe('new accounts', () => {
   });
 });
 
+describe('a customer without an owner', () => {
+  it('gets the callback task assigned to a supervisor of the branch', async () => {
+    const rule = await t.call(admin, 'POST', '/api/callbacks/rules', {
+      name: '证券新开户回访',
+      kind: 'new_account',
+      deadlineAmount: 1,
+      deadlineUnit: 'months',
+    });
+    const [id] = await insertCustomers(t, 1, { owner: null });
+    await t.call(admin, 'POST', `/api/callbacks/rules/${rule.body.id}/generate`);
+    const cb = (await t.call(admin, 'GET', `/api/callbacks?customerId=${id}&ruleId=${rule.body.id}`)).body[0];
+    const task = await t.db
+      .selectFrom('tasks')
+      .selectAll()
+      .where('id', '=', cb.taskId)
+      .executeTakeFirstOrThrow();
+    const sup = await t.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'supervisor')
+      .executeTakeFirstOrThrow();
+    expect(task.assignee_id).toBe(sup.id);
+  });
+});
+
 describe('yearly sample', () => {
   it('draws 10% of last year-end’s active customers, dormant excluded, the same for the same seed', async () => {
     const active = await insertCustomers(t, 200, { prefix: 'SAMPA' });
