@@ -51,8 +51,8 @@ export default async function setup(project: TestProject) {
     throw new Error('web/dist is missing: run `npm run build -w web` first (npm test does)');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-e2e-'));
   fs.chmodSync(dataDir, 0o755); // the embedded PostgreSQL may run as its own system user
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
+  let port = await freePort();
+  let baseUrl = `http://127.0.0.1:${port}`;
   // A real SMTP peer on loopback: the server's emails (replies, resolved, rating links) land in mailDir.
   const mailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-e2e-mail-'));
   let mailCount = 0;
@@ -75,29 +75,46 @@ export default async function setup(project: TestProject) {
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
   const smtpPort = (smtp.server.address() as net.AddressInfo).port;
   let output = '';
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    KEFU_DATA_DIR: dataDir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: String(smtpPort),
-    KEFU_PUBLIC_URL: baseUrl,
-  };
-  delete env.DATABASE_URL; // always the embedded PostgreSQL in a fresh folder
-  const child = spawn(process.execPath, [path.join(root, 'scripts/kefu.mjs'), 'serve', '--demo'], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
   const keep = (b: Buffer) => {
     output = (output + b.toString()).slice(-20_000);
     if (process.env.E2E_SERVER_LOG) process.stderr.write(b);
   };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  await waitForHealth(baseUrl, child, () => output);
+  let child!: ChildProcess;
+  for (let attempt = 1; ; attempt++) {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      KEFU_DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtpPort),
+      KEFU_PUBLIC_URL: baseUrl,
+    };
+    delete env.DATABASE_URL; // always the embedded PostgreSQL in a fresh folder
+    child = spawn(process.execPath, [path.join(root, 'scripts/kefu.mjs'), 'serve', '--demo'], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    try {
+      await waitForHealth(baseUrl, child, () => output);
+      break;
+    } catch (e) {
+      // The free port can be taken by another program while the demo loads: start again (the data is kept).
+      if (attempt < 3 && /EADDRINUSE/.test(output)) {
+        port = await freePort();
+        baseUrl = `http://127.0.0.1:${port}`;
+        output = '';
+        continue;
+      }
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+      throw e;
+    }
+  }
   project.provide('baseUrl', baseUrl);
   project.provide('mailDir', mailDir);
 
