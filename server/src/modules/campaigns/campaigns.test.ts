@@ -315,6 +315,34 @@ describe('a campaign from a segment: SMS, then a call after 3 days', () => {
   });
 });
 
+describe('SMS templates', () => {
+  it('a step copies an administered template; unknown placeholders are refused', async () => {
+    const sup = await t.login('supervisor');
+    expect(
+      (await t.call(sup, 'POST', '/api/sms/templates', { name: 'bad', body: '{nickname}您好' })).body.error
+        .code,
+    ).toBe('PLACEHOLDER_UNKNOWN');
+    const tpl = await t.call(sup, 'POST', '/api/sms/templates', {
+      name: '回访预告',
+      body: '{name}（{code}）您好，近期将回访。',
+    });
+    expect(tpl.status).toBe(201);
+    const ids = await insertCustomers(t, 1, { prefix: 'TPL' });
+    const code = (
+      await t.db.selectFrom('customers').select('code').where('id', '=', ids[0]).executeTakeFirstOrThrow()
+    ).code;
+    const c = await t.call(sup, 'POST', '/api/campaigns', {
+      name: 'tpl',
+      target: { kind: 'list', customerCodes: [code] },
+      steps: [{ channel: 'sms', smsTemplateId: tpl.body.id }],
+    });
+    expect(c.body.steps[0].smsTemplate).toBe('{name}（{code}）您好，近期将回访。');
+    expect((await t.call(sup, 'GET', '/api/sms/templates')).body.map((x: any) => x.name)).toContain(
+      '回访预告',
+    );
+  });
+});
+
 describe('a saved customer search as the target list', () => {
   it('copies the query and takes its matches (in the starter’s branches) when started', async () => {
     const ids = await insertCustomers(t, 3, { prefix: 'SAVED' });

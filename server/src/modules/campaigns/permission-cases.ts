@@ -153,6 +153,16 @@ addCases([
     request: async (t) => ({ url: `/api/sms/opt-out/${await customer(t)}`, body: { optOut: true } }),
     tables: ['customers'],
   },
+  { route: 'GET /api/sms/templates', allowed: READ },
+  {
+    route: 'POST /api/sms/templates',
+    allowed: WRITE,
+    request: async () => ({
+      url: '/api/sms/templates',
+      body: { name: uniq('模板'), body: '{name}您好，回访通知。' },
+    }),
+    tables: ['sms_templates'],
+  },
   {
     route: 'POST /api/sms/reports',
     allowed: 'public',

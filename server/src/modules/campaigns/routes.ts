@@ -153,6 +153,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
                 channel: z.enum(['sms', 'call']),
                 delayDays: z.number().int().min(0).max(365).default(0),
                 smsTemplate: z.string().max(1000).nullish(),
+                smsTemplateId: ZId.nullish(),
               }),
             )
             .min(1)

@@ -17,6 +17,7 @@ import {
 import { maskPii } from '../customers/mask.ts';
 import { customerSearchQuery } from '../customers/search.ts';
 import { segmentCustomerQuery } from '../segments/service.ts';
+import { checkPlaceholders } from './sms-routes.ts';
 import type { CallOutcome, CampaignQuestion } from './tables.ts';
 
 export const OUTCOMES: CallOutcome[] = [
@@ -30,7 +31,12 @@ export const OUTCOMES: CallOutcome[] = [
 /** Inbound channels that count as a response (any inbound interaction does; these are the ones that occur). */
 export const RESPONSE_CHANNELS = ['phone_in', 'counter', 'portal', 'sms', 'email', 'wechat'];
 
-export type StepInput = { channel: 'sms' | 'call'; delayDays: number; smsTemplate?: string | null };
+export type StepInput = {
+  channel: 'sms' | 'call';
+  delayDays: number;
+  smsTemplate?: string | null;
+  smsTemplateId?: number | null;
+};
 export type CampaignInput = {
   name: string;
   branchId?: number;
@@ -167,6 +173,32 @@ function checkQuestions(qs: CampaignQuestion[]) {
 export async function createCampaign(ctx: AuthedCtx, input: CampaignInput) {
   requirePermission(ctx.actor, 'campaign.write');
   checkQuestions(input.questions);
+  // A step may name an administered template: its text is copied onto the step.
+  const templateIds = input.steps.map((s) => s.smsTemplateId).filter((x): x is number => x != null);
+  if (templateIds.length) {
+    const rows = await ctx.db
+      .selectFrom('sms_templates')
+      .select(['id', 'body'])
+      .where('id', 'in', templateIds)
+      .where('active', '=', true)
+      .execute();
+    const byId = new Map(rows.map((r) => [r.id, r.body]));
+    input = {
+      ...input,
+      steps: input.steps.map((s, i) => {
+        if (s.smsTemplateId == null) return s;
+        const body = byId.get(s.smsTemplateId);
+        if (!body)
+          throw badRequest('SMS_TEMPLATE_NOT_FOUND', 'No such SMS template', {
+            [`steps.${i}.smsTemplateId`]: 'SMS_TEMPLATE_NOT_FOUND',
+          });
+        return { ...s, smsTemplate: s.smsTemplate?.trim() ? s.smsTemplate : body };
+      }),
+    };
+  }
+  input.steps.forEach((s, i) => {
+    if (s.smsTemplate) checkPlaceholders(s.smsTemplate, `steps.${i}.smsTemplate`);
+  });
   if (input.steps.some((s) => s.channel === 'sms' && !s.smsTemplate?.trim()))
     throw badRequest('SMS_TEMPLATE_REQUIRED', 'An SMS step needs its text', {
       steps: 'SMS_TEMPLATE_REQUIRED',

@@ -3,14 +3,85 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { audit } from '../../platform/audit.ts';
 import { type AuthedCtx, requireActor, withTx } from '../../platform/context.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, badRequest } from '../../platform/errors.ts';
 import { requirePermission } from '../../platform/permissions.ts';
 import { commonErrors, ZError, ZId } from '../../platform/schemas.ts';
 import { smsConfig, verifyReport } from '../../platform/sms.ts';
 import { assertCustomerVisible } from '../customers/repo.ts';
 import { outboxIdOfKey } from './dispatcher.ts';
 
+/** The placeholders a text may use; filled per customer when a step is dispatched. */
+export const SMS_PLACEHOLDERS = ['name', 'code'];
+export function checkPlaceholders(body: string, field: string) {
+  const unknown = [...body.matchAll(/\{(\w+)\}/g)]
+    .map((m) => m[1])
+    .filter((k) => !SMS_PLACEHOLDERS.includes(k));
+  if (unknown.length)
+    throw badRequest('PLACEHOLDER_UNKNOWN', `Unknown placeholder {${unknown[0]}}; use {name} or {code}`, {
+      [field]: 'PLACEHOLDER_UNKNOWN',
+    });
+}
+
+const ZTemplate = z.object({
+  id: z.number(),
+  name: z.string(),
+  body: z.string(),
+  active: z.boolean(),
+  createdAt: z.string(),
+});
+const templateOut = (r: { id: number; name: string; body: string; active: boolean; created_at: Date }) => ({
+  id: r.id,
+  name: r.name,
+  body: r.body,
+  active: r.active,
+  createdAt: r.created_at.toISOString(),
+});
+
 export const smsRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/sms/templates',
+    {
+      schema: {
+        tags: ['sms'],
+        summary: 'SMS templates (placeholders {name}, {code}) that campaign steps copy',
+        response: { 200: z.array(ZTemplate), ...commonErrors },
+      },
+    },
+    async (req) => {
+      requireActor(req.ctx);
+      requirePermission(req.ctx.actor, 'campaign.read');
+      const rows = await req.ctx.db.selectFrom('sms_templates').selectAll().orderBy('name').execute();
+      return rows.map(templateOut);
+    },
+  );
+  app.post(
+    '/sms/templates',
+    {
+      schema: {
+        tags: ['sms'],
+        summary: 'Add an SMS template; placeholders {name} and {code} only',
+        body: z.object({ name: z.string().trim().min(1).max(100), body: z.string().trim().min(1).max(1000) }),
+        response: { 201: ZTemplate, ...commonErrors },
+      },
+    },
+    async (req, reply) => {
+      requireActor(req.ctx);
+      const ctx = req.ctx;
+      requirePermission(ctx.actor, 'campaign.write');
+      checkPlaceholders(req.body.body, 'body');
+      const row = await withTx(ctx, async (tx) => {
+        const r = await tx.db
+          .insertInto('sms_templates')
+          .values({ name: req.body.name, body: req.body.body, created_by: ctx.actor.id })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await audit(tx, { action: 'sms_template.created', entity: 'sms_template', entityId: r.id, after: r });
+        return r;
+      });
+      return reply.status(201).send(templateOut(row));
+    },
+  );
+
   app.put(
     '/sms/opt-out/:customerId',
     {

@@ -125,7 +125,17 @@ export interface SmsOutboxTable {
   created_at: Generated<Date>;
 }
 
+export interface SmsTemplateTable {
+  id: Id;
+  name: string;
+  body: string;
+  active: Generated<boolean>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
 export interface CampaignTables {
+  sms_templates: SmsTemplateTable;
   campaigns: CampaignTable;
   campaign_agents: CampaignAgentTable;
   campaign_steps: CampaignStepTable;
