@@ -353,7 +353,7 @@ export default function CataloguePage() {
                       render: (_, r) =>
                         manage && (
                           <Button size="small" onClick={() => setPkg({ pkg: r })}>
-                            {t('common:edit')}
+                            {t('common:actions.edit')}
                           </Button>
                         ),
                     },
@@ -400,7 +400,7 @@ export default function CataloguePage() {
                       render: (_, r) =>
                         manage && (
                           <Button size="small" onClick={() => setItem({ item: r })}>
-                            {t('common:edit')}
+                            {t('common:actions.edit')}
                           </Button>
                         ),
                     },

@@ -163,7 +163,7 @@ export default function SegmentEditorPage() {
               onClick={() => save.mutate()}
               data-testid="segment-save"
             >
-              {t('common:save')}
+              {t('common:actions.save')}
             </Button>
           )
         }
@@ -214,7 +214,11 @@ export default function SegmentEditorPage() {
                   loading={count.isLoading}
                   valueStyle={{ color: count.isFetching ? '#999' : '#1677ff' }}
                 />
-                <span data-testid="segment-count" data-value={c?.value ?? ''} style={{ display: 'none' }}>
+                <span
+                  data-testid="segment-count"
+                  data-busy={String(count.isFetching || json !== JSON.stringify(serverRule))}
+                  style={{ display: 'none' }}
+                >
                   {c?.value ?? ''}
                 </span>
                 {count.error && <Alert type="error" showIcon message={errorText(t, count.error)} />}

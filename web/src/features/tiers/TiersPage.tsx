@@ -196,7 +196,7 @@ export default function TiersPage() {
                 loading={save.isPending}
                 onClick={() => save.mutate()}
               >
-                {t('common:save')}
+                {t('common:actions.save')}
               </Button>
             )}
           </Card>
