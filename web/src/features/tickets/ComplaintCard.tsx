@@ -184,12 +184,17 @@ export function ComplaintCard(props: {
           </Col>
           <Col span={8}>
             <Form.Item name="rootCauseCategoryId" label={t('tickets:complaint.rootCause')}>
-              <TreeSelect allowClear treeDefaultExpandAll treeData={toTree(roots.data)} />
+              <TreeSelect
+                allowClear
+                treeDefaultExpandAll
+                treeData={toTree(roots.data)}
+                data-testid="complaint-root-cause"
+              />
             </Form.Item>
           </Col>
           <Col span={16}>
             <Form.Item name="rootCauseText" label={t('tickets:complaint.rootCauseText')}>
-              <Input />
+              <Input data-testid="complaint-root-cause-text" />
             </Form.Item>
           </Col>
           <Col span={8}>
