@@ -239,6 +239,8 @@ describe('Customers journey', () => {
     await page.getByTestId('customer-code').fill(`E2E${run}09`);
     await page.getByTestId('customer-name-input').fill('慕容雪');
     await page.getByTestId('customer-idNumber-input').fill(badId);
+    // the same mobile as 司马青霞: the duplicates screen will pair them
+    await page.getByTestId('customer-phone-input').fill(`1391${run}1`);
     await page.getByTestId('customer-save').click();
     await page.locator('#idNumber_help').getByText('身份证号校验位错误').waitFor();
     await screenshot(page, 'customers-new-field-error');
@@ -248,10 +250,23 @@ describe('Customers journey', () => {
     expect(await text(page.getByTestId('customer-name'))).toBe('慕容雪');
   });
 
-  it('the duplicates screen lists groups of likely duplicates', async () => {
+  it('the duplicates screen pairs the two customers with the same phone; merging says what moves', async () => {
     await page.goto('/customers/duplicates');
-    await page.getByText('证件号相同').first().waitFor();
+    await page.getByText('手机号相同').first().click();
+    const group = page
+      .locator('.ant-card')
+      .filter({ hasText: '慕容雪' })
+      .filter({ hasText: '司马青霞' })
+      .last();
+    await group.waitFor();
     await screenshot(page, 'customers-duplicates');
+    await group.getByTestId('dup-merge').click();
+    const dialog = page.locator('.ant-modal').filter({ hasText: '合并客户' });
+    await dialog.getByRole('radio', { name: /司马青霞/ }).check();
+    // the confirmation says who goes into whom and that interactions, attachments and history move
+    await poll(() => text(dialog)).toMatch(/慕容雪.*将合并到 司马青霞.*接触记录、附件/s);
+    await page.getByTestId('merge-confirm').click();
+    await page.locator('text=已合并到 司马青霞 >> visible=true').first().waitFor();
   });
 
   it('an agent without customer.pii sees the ID number and phone masked, with no way to reveal them', async () => {

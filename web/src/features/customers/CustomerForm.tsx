@@ -125,7 +125,10 @@ export function applyServerFieldErrors(form: FormInstance, t: TFunction, err: un
     name: name.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)),
     errors: [fieldReasonText(t, reason)],
   }));
-  if (list.length) form.setFields(list as never);
+  if (list.length) {
+    form.setFields(list as never);
+    form.scrollToField(list[0].name, { block: 'center' });
+  }
   return list.length > 0;
 }
 

@@ -270,7 +270,7 @@ function CustomerView({ customer: c }: { customer: Customer }) {
               <Tag color={statusColor[c.status]}>{statusLabel(t, c.status)}</Tag>
               {c.tier && <Tag color="gold">{c.tier}</Tag>}
             </Space>
-            <Space style={{ marginTop: 8 }} size={16} wrap>
+            <Flex style={{ marginTop: 8 }} gap={16} wrap align="center">
               <Typography.Text type="secondary">
                 {fl('branch')}：{branchMap.get(c.branchId)?.name ?? c.branchId}
               </Typography.Text>
@@ -287,7 +287,7 @@ function CustomerView({ customer: c }: { customer: Customer }) {
                   </Tag>
                 ))}
               </Space>
-            </Space>
+            </Flex>
           </div>
           <Space>
             {can('interaction.write') && c.status !== 'merged' && (

@@ -54,7 +54,12 @@ export default function DuplicatesPage() {
               }
               extra={
                 can('customer.merge') && (
-                  <Button size="small" type="primary" onClick={() => setMerging(g.customers)}>
+                  <Button
+                    size="small"
+                    type="primary"
+                    onClick={() => setMerging(g.customers)}
+                    data-testid="dup-merge"
+                  >
                     {t('customers:merge.button')}
                   </Button>
                 )
