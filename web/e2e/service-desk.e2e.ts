@@ -143,6 +143,13 @@ describe('Service desk journey', () => {
     await page.getByTestId('message-public').first().waitFor();
     await screenshot(page, 'service-desk-thread');
 
+    // the complaint's resolution and root cause, for the root-cause report
+    await page.getByTestId('complaint-root-cause').click();
+    await page.locator('.ant-select-dropdown:visible').getByText('告知不充分', { exact: true }).click();
+    await page.getByTestId('complaint-root-cause-text').fill('保证金比例上调的通知未及时触达客户');
+    await page.getByTestId('complaint-save').click();
+    await page.getByTestId('complaint-root-cause').getByText('告知不充分').waitFor();
+
     await page.getByTestId('status-resolve').click();
     await page.getByTestId('confirm-ok').click();
     await page.getByTestId('status-close').waitFor();
@@ -189,6 +196,10 @@ describe('Service desk journey', () => {
     expect(await text(page.getByTestId('ticket-owner'))).toContain('李客服');
     await page.getByTestId('hop-history').scrollIntoViewIfNeeded();
     await screenshot(page, 'service-desk-supervisor');
+    await page.goto('/tickets/root-causes');
+    await page.getByTestId('root-cause-chart').waitFor();
+    await page.getByText('告知不充分').first().waitFor();
+    await screenshot(page, 'service-desk-root-causes');
     await page.goto('/tickets/sla-board');
     await page.getByTestId('sla-board').waitFor();
     await page.getByTestId('board-breached').waitFor();
