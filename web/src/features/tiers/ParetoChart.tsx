@@ -10,6 +10,16 @@ echarts.use([LineChart, GridComponent, MarkLineComponent, TooltipComponent, Canv
 
 const pct = (v: number) => `${Math.round(v * 1000) / 10}%`;
 
+/** One dashed line per distinct cut-off (tiers sharing a cut-off share the line and its label). */
+function cutoffLines(cutoffs: { code: string; cutoff: number }[], onX: boolean) {
+  const at = new Map<number, string[]>();
+  for (const c of cutoffs) if (c.cutoff < 1) at.set(c.cutoff, [...(at.get(c.cutoff) ?? []), c.code]);
+  return [...at].map(([v, codes]) => {
+    const name = `${codes.join(' / ')} ${pct(v)}`;
+    return onX ? { name, xAxis: v } : { name, yAxis: v };
+  });
+}
+
 export function ParetoChart(props: {
   points: { customerShare: number; valueShare: number }[];
   cutoffs: { code: string; cutoff: number }[];
@@ -38,7 +48,7 @@ export function ParetoChart(props: {
           trigger: 'axis',
           valueFormatter: (v: number) => pct(v),
         },
-        grid: { left: 56, right: 110, top: 24, bottom: 48 },
+        grid: { left: 64, right: 32, top: 40, bottom: 48 },
         xAxis: {
           type: 'value',
           min: 0,
@@ -53,6 +63,8 @@ export function ParetoChart(props: {
           min: 0,
           max: 1,
           name: props.yName,
+          nameLocation: 'middle',
+          nameGap: 48,
           axisLabel: { formatter: pct },
         },
         series: [
@@ -66,13 +78,7 @@ export function ParetoChart(props: {
               symbol: 'none',
               lineStyle: { type: 'dashed', color: '#fa541c' },
               label: { formatter: (p: { name: string }) => p.name, position: 'end' },
-              data: props.cutoffs
-                .filter((c) => c.cutoff < 1)
-                .map((c) =>
-                  onX
-                    ? { name: `${c.code} ${pct(c.cutoff)}`, xAxis: c.cutoff }
-                    : { name: `${c.code} ${pct(c.cutoff)}`, yAxis: c.cutoff },
-                ),
+              data: cutoffLines(props.cutoffs, onX),
             },
           },
         ],

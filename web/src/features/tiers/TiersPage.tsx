@@ -165,18 +165,18 @@ export default function TiersPage() {
                     {fields.map((f) => (
                       <Space key={f.key} align="baseline">
                         <Form.Item name={[f.name, 'code']} rules={[{ required: true }]}>
-                          <Input placeholder={t('programs:tiers.code')} style={{ width: 110 }} />
+                          <Input placeholder={t('programs:tiers.code')} style={{ width: 96 }} />
                         </Form.Item>
                         <Form.Item name={[f.name, 'name']} rules={[{ required: true }]}>
-                          <Input placeholder={t('programs:tiers.name')} style={{ width: 130 }} />
+                          <Input placeholder={t('programs:tiers.name')} style={{ width: 124 }} />
                         </Form.Item>
                         <Form.Item name={[f.name, 'cutoff']} rules={[{ required: true }]}>
                           <InputNumber
                             min={0.01}
                             max={100}
-                            addonBefore={t('programs:tiers.top')}
-                            addonAfter="%"
-                            style={{ width: 150 }}
+                            prefix={t('programs:tiers.top')}
+                            suffix="%"
+                            style={{ width: 104 }}
                           />
                         </Form.Item>
                         <MinusCircleOutlined onClick={() => remove(f.name)} />
