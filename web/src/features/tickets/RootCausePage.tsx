@@ -1,6 +1,7 @@
 // 根因分析: recurring root causes of complaints by period, with open and late corrective actions.
 import { useQuery } from '@tanstack/react-query';
 import { Card, Segmented, Table, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../../app/api/client';
@@ -14,7 +15,16 @@ export default function RootCausePage() {
     queryKey: ['tickets', 'root-causes', period],
     queryFn: () => call(api.GET('/api/tickets/reports/root-causes', { params: { query: { period } } })),
   });
-  const rows = q.data ?? [];
+  const label = (p: string) => {
+    const d = dayjs(p);
+    if (!d.isValid()) return p;
+    return period === 'year'
+      ? d.format('YYYY')
+      : period === 'quarter'
+        ? `${d.year()} Q${Math.floor(d.month() / 3) + 1}`
+        : d.format('YYYY-MM');
+  };
+  const rows = (q.data ?? []).map((r) => ({ ...r, period: label(r.period) }));
   const chart = useMemo(() => {
     const periods = [...new Set(rows.map((r) => r.period))].sort();
     const cats = [...new Set(rows.map((r) => r.categoryName))];
