@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { Database } from '../../../db/index.ts';
 import { audit } from '../../../platform/audit.ts';
 import { loadActor } from '../../../platform/auth.ts';
-import type { AuthedCtx } from '../../../platform/context.ts';
+import { type AuthedCtx, withTx } from '../../../platform/context.ts';
 import { AppError, badRequest, conflict, notFound } from '../../../platform/errors.ts';
 import { defineJob, enqueue } from '../../../platform/jobs.ts';
 import { requirePermission } from '../../../platform/permissions.ts';
@@ -62,7 +62,16 @@ export async function storeUpload(ctx: AuthedCtx, fileName: string, stream: Asyn
     await ctx.db.deleteFrom('import_jobs').where('id', '=', job.id).execute();
     throw badRequest('IMPORT_EMPTY', 'The file is empty', { file: 'is empty' });
   }
-  await ctx.db.updateTable('import_jobs').set({ file_size: size }).where('id', '=', job.id).execute();
+  await withTx(ctx, async (tx) => {
+    await tx.db.updateTable('import_jobs').set({ file_size: size }).where('id', '=', job.id).execute();
+    await audit(tx, {
+      action: 'customer.import_uploaded',
+      entity: 'import_job',
+      entityId: job.id,
+      branchId: ctx.actor.branchId,
+      meta: { fileName: name, size },
+    });
+  });
   return job.id;
 }
 

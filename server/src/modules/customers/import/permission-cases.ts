@@ -52,6 +52,10 @@ addCases([
   {
     route: 'POST /api/customers/import/uploads',
     allowed: [...importers],
+    request: async () => ({
+      url: '/api/customers/import/uploads',
+      file: { name: 'perm.csv', content: '客户编号,客户姓名\r\nP1,权限\r\n', type: 'text/csv' },
+    }),
     tables: ['import_jobs', 'import_job_chunks'],
   },
   { route: 'GET /api/customers/import/jobs', allowed: [...importers] },
