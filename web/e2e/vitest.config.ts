@@ -11,5 +11,7 @@ export default defineConfig({
     fileParallelism: false,
     maxWorkers: 1,
     environment: 'node',
+    // A journey step that fails on a transient browser or load hiccup gets one more try in CI.
+    retry: process.env.CI ? 1 : 0,
   },
 });
