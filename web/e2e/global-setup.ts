@@ -2,6 +2,7 @@
 // stops it with SIGTERM at the end. The base URL reaches the tests through `inject('baseUrl')`.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,8 @@ declare module 'vitest' {
     baseUrl: string;
     /** Folder where the SMTP peer stores each received message as <n>.eml (read with e2e/mail.ts). */
     mailDir: string;
+    /** Folder where the loopback SMS gateway stores each accepted message as <n>.json ({mobile, content, extno}). */
+    smsDir: string;
   }
 }
 
@@ -74,6 +77,34 @@ export default async function setup(project: TestProject) {
   });
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
   const smtpPort = (smtp.server.address() as net.AddressInfo).port;
+  // A real SMS gateway on loopback (the JSON API platform/sms.ts speaks): every accepted text lands in smsDir.
+  const smsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kefu-e2e-sms-'));
+  let smsCount = 0;
+  const sms = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      let msg: { mobile?: string; content?: string; extno?: string };
+      try {
+        msg = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        res.writeHead(400).end();
+        return;
+      }
+      const n = ++smsCount;
+      const file = path.join(smsDir, `${n}.json`);
+      fs.writeFileSync(
+        `${file}.part`,
+        JSON.stringify({ mobile: msg.mobile, content: msg.content, extno: msg.extno }),
+      );
+      fs.renameSync(`${file}.part`, file);
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ code: 0, msgid: `m${n}` }));
+    });
+  });
+  await new Promise<void>((resolve) => sms.listen(0, '127.0.0.1', () => resolve()));
+  const smsPort = (sms.address() as net.AddressInfo).port;
   let output = '';
   const keep = (b: Buffer) => {
     output = (output + b.toString()).slice(-20_000);
@@ -90,6 +121,10 @@ export default async function setup(project: TestProject) {
       SMTP_HOST: '127.0.0.1',
       SMTP_PORT: String(smtpPort),
       KEFU_PUBLIC_URL: baseUrl,
+      KEFU_SMS_URL: `http://127.0.0.1:${smsPort}/send`,
+      KEFU_SMS_KEY: 'e2e',
+      KEFU_SMS_SECRET: 'e2e-sms-secret-0123456789',
+      KEFU_SMS_SIGN: '客服',
     };
     delete env.DATABASE_URL; // always the embedded PostgreSQL in a fresh folder
     child = spawn(process.execPath, [path.join(root, 'scripts/kefu.mjs'), 'serve', '--demo'], {
@@ -112,11 +147,13 @@ export default async function setup(project: TestProject) {
       }
       if (child.exitCode === null) child.kill('SIGTERM');
       await new Promise<void>((resolve) => smtp.close(() => resolve()));
+      await new Promise<void>((resolve) => sms.close(() => resolve()));
       throw e;
     }
   }
   project.provide('baseUrl', baseUrl);
   project.provide('mailDir', mailDir);
+  project.provide('smsDir', smsDir);
 
   return async () => {
     if (child.exitCode === null) {
@@ -127,6 +164,9 @@ export default async function setup(project: TestProject) {
       clearTimeout(timer);
     }
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    sms.closeAllConnections();
+    await new Promise<void>((resolve) => sms.close(() => resolve()));
+    fs.rmSync(smsDir, { recursive: true, force: true });
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.rmSync(mailDir, { recursive: true, force: true });
   };

@@ -1,0 +1,212 @@
+// 活动进度: live (refreshed every 5 s) per-agent done/remaining against quota, outcomes, response rate per step.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Progress as Bar, Button, Card, Col, Descriptions, Row, Statistic, Table, Tag } from 'antd';
+import dayjs from 'dayjs';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { api, call } from '../../app/api/client';
+import { useShowError } from '../../app/errors';
+import { useCan } from '../../app/session';
+import { PageHeader } from '../../app/ui/PageHeader';
+import { OUTCOMES, type Progress } from './api';
+import { STATUS_COLOR } from './CampaignsPage';
+import { Bars } from './Chart';
+
+export default function CampaignProgressPage() {
+  const { t } = useTranslation();
+  const id = Number(useParams().id);
+  const can = useCan();
+  const qc = useQueryClient();
+  const showError = useShowError();
+  const campaign = useQuery({
+    queryKey: ['campaigns', id],
+    queryFn: () => call(api.GET('/api/campaigns/{id}', { params: { path: { id } } })),
+    refetchInterval: 5000,
+  });
+  const progress = useQuery({
+    queryKey: ['campaigns', id, 'progress'],
+    queryFn: () => call(api.GET('/api/campaigns/{id}/progress', { params: { path: { id } } })),
+    refetchInterval: 5000,
+  });
+  const refresh = () => qc.invalidateQueries({ queryKey: ['campaigns', id] });
+  const start = useMutation({
+    mutationFn: () => call(api.POST('/api/campaigns/{id}/start', { params: { path: { id } } })),
+    onSuccess: refresh,
+    onError: (e) => showError(e),
+  });
+  const dispatch = useMutation({
+    mutationFn: (stepId: number) =>
+      call(api.POST('/api/campaigns/{id}/steps/{stepId}/dispatch', { params: { path: { id, stepId } } })),
+    onSuccess: refresh,
+    onError: (e) => showError(e),
+  });
+  const c = campaign.data;
+  const p = progress.data;
+  const pct = (r: number | null) => (r == null ? '—' : `${Math.round(r * 100)}%`);
+  return (
+    <>
+      <PageHeader
+        title={
+          <>
+            {c?.name ?? ''}{' '}
+            {c && (
+              <Tag color={STATUS_COLOR[c.status]} data-testid="campaign-status">
+                {t(`outreach:status.${c.status}`)}
+              </Tag>
+            )}
+          </>
+        }
+        sub={t('outreach:progress.title')}
+        extra={
+          <>
+            {c?.status === 'draft' && can('campaign.write') && (
+              <Button
+                type="primary"
+                id="campaign-start"
+                loading={start.isPending}
+                onClick={() => start.mutate()}
+              >
+                {t('outreach:progress.start')}
+              </Button>
+            )}
+            {c?.status === 'running' && can('campaign.work') && (
+              <Link to={`/outreach/workspace/${id}`}>
+                <Button>{t('outreach:menu.workspace')}</Button>
+              </Link>
+            )}
+          </>
+        }
+      />
+      {p && (
+        <Row gutter={16} style={{ marginBottom: 16 }}>
+          {(
+            [
+              ['targets', p.targets],
+              ['responded', p.responded],
+              ['callsDone', p.calls.done],
+              ['callsRemaining', p.calls.remaining],
+              ['unreachable', p.calls.unreachable],
+            ] as const
+          ).map(([k, v]) => (
+            <Col key={k} xs={12} md={4}>
+              <Card size="small">
+                <Statistic title={t(`outreach:progress.${k}`)} value={v} valueStyle={{ fontSize: 22 }} />
+                <span data-testid={`stat-${k}`} style={{ display: 'none' }}>
+                  {v}
+                </span>
+              </Card>
+            </Col>
+          ))}
+        </Row>
+      )}
+      <Row gutter={16}>
+        <Col xs={24} lg={14}>
+          <Card title={t('outreach:progress.agents')} size="small" style={{ marginBottom: 16 }}>
+            <Table<Progress['agents'][number]>
+              rowKey="userId"
+              size="small"
+              pagination={false}
+              dataSource={p?.agents ?? []}
+              columns={[
+                { title: t('outreach:builder.agent'), dataIndex: 'name' },
+                { title: t('outreach:progress.quota'), dataIndex: 'quota' },
+                {
+                  title: t('outreach:progress.done'),
+                  dataIndex: 'done',
+                  render: (v) => <span data-testid="agent-done">{v}</span>,
+                },
+                { title: t('outreach:progress.remaining'), dataIndex: 'remaining' },
+                {
+                  title: '',
+                  width: 160,
+                  render: (_, a) => (
+                    <Bar percent={Math.round((a.done / Math.max(a.quota, 1)) * 100)} size="small" />
+                  ),
+                },
+              ]}
+            />
+          </Card>
+          <Card title={t('outreach:progress.steps')} size="small" style={{ marginBottom: 16 }}>
+            <Table<Progress['steps'][number]>
+              rowKey="stepId"
+              size="small"
+              pagination={false}
+              dataSource={p?.steps ?? []}
+              columns={[
+                {
+                  title: t('outreach:builder.channel'),
+                  render: (_, s) => `${s.position}. ${t(`outreach:channel.${s.channel}`)}`,
+                },
+                {
+                  title: t('outreach:fields.status'),
+                  render: (_, s) => {
+                    const st = c?.steps.find((x) => x.id === s.stepId);
+                    return (
+                      <>
+                        {t(`outreach:stepStatus.${s.status}`, { defaultValue: s.status })}
+                        {st?.startedAt && s.status === 'pending' && (
+                          <div style={{ fontSize: 12, color: '#888' }}>
+                            {dayjs(st.startedAt).format('MM-DD HH:mm')}
+                          </div>
+                        )}
+                      </>
+                    );
+                  },
+                },
+                { title: t('outreach:progress.recipients'), dataIndex: 'recipients' },
+                {
+                  title: t('outreach:progress.sent'),
+                  render: (_, s) => (s.channel === 'sms' ? `${s.sent ?? 0} / ${s.failed ?? 0}` : '—'),
+                },
+                { title: t('outreach:progress.responded'), dataIndex: 'responded' },
+                {
+                  title: t('outreach:progress.responseRate'),
+                  dataIndex: 'responseRate',
+                  render: (v) => <span data-testid="step-rate">{pct(v)}</span>,
+                },
+                {
+                  title: '',
+                  render: (_, s) =>
+                    c?.status === 'running' && s.status === 'pending' && can('campaign.write') ? (
+                      <Button
+                        size="small"
+                        data-testid={`dispatch-${s.position}`}
+                        loading={dispatch.isPending}
+                        onClick={() => dispatch.mutate(s.stepId)}
+                      >
+                        {t('outreach:progress.dispatchNow')}
+                      </Button>
+                    ) : null,
+                },
+              ]}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} lg={10}>
+          <Card title={t('outreach:progress.outcomes')} size="small" style={{ marginBottom: 16 }}>
+            <Bars
+              testId="outcome-chart"
+              categories={OUTCOMES.map((o) => t(`outreach:outcome.${o}`))}
+              data={OUTCOMES.map((o) => p?.outcomes[o] ?? 0)}
+            />
+          </Card>
+          {c && (
+            <Card title={t('outreach:builder.basics')} size="small">
+              <Descriptions column={1} size="small">
+                <Descriptions.Item label={t('outreach:builder.target')}>
+                  {t(`outreach:targetKind.${c.targetKind}`)} · {c.targets}
+                </Descriptions.Item>
+                <Descriptions.Item label={t('outreach:builder.quotaPeriod')}>
+                  {t(`outreach:period.${c.quotaPeriod}`)}
+                </Descriptions.Item>
+                <Descriptions.Item label={t('outreach:fields.script')}>
+                  <span style={{ whiteSpace: 'pre-wrap' }}>{c.script ?? '—'}</span>
+                </Descriptions.Item>
+              </Descriptions>
+            </Card>
+          )}
+        </Col>
+      </Row>
+    </>
+  );
+}

@@ -1,0 +1,24 @@
+import { SafetyCertificateOutlined } from '@ant-design/icons';
+import { defineFeature } from '../../app/feature';
+
+export default defineFeature({
+  id: 'suitability',
+  routes: [
+    { path: 'outreach/suitability', page: () => import('./SuitabilityPage'), permission: 'suitability.read' },
+    {
+      path: 'outreach/suitability/:customerId',
+      page: () => import('./SuitabilityPage'),
+      permission: 'suitability.read',
+    },
+  ],
+  menu: [
+    {
+      group: 'outreach',
+      path: '/outreach/suitability',
+      label: 'outreach:menu.suitability',
+      icon: <SafetyCertificateOutlined />,
+      permission: 'suitability.read',
+      order: 30,
+    },
+  ],
+});
