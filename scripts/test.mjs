@@ -46,7 +46,13 @@ function vitest(label, cwd, extraArgs = [], env = {}) {
     tally.failed += j.numFailedTests;
     tally.skipped += j.numPendingTests + (j.numTodoTests ?? 0);
     if (!ok && j.numFailedTests === 0) tally.failed += 1; // a suite that failed to load counts as a failure
+    // A failed test fails the stage whatever vitest's exit code says.
+    if (ok && (j.numFailedTests > 0 || j.numFailedTestSuites > 0)) {
+      failures.push(label);
+      if (j.numFailedTests === 0) tally.failed += 1;
+    }
     fs.rmSync(out, { force: true });
+    return ok && j.numFailedTests === 0 && j.numFailedTestSuites === 0;
   } catch {
     if (!ok) tally.failed += 1;
   }
