@@ -191,4 +191,57 @@ describe('outreach: SMS then calls', () => {
     await sup.goto('/outreach/campaigns');
     await screenshot(sup, 'outreach-campaigns');
   }, 240_000);
+
+  it('suitability: questionnaire → level, and a mismatched product needs the warning acknowledged', async () => {
+    const admin = await newPage(browser);
+    await signIn(admin, 'admin');
+    const product = await api<{ id: number; name: string }>(admin, 'POST', '/api/suitability/products', {
+      code: `E2E-R5-${Date.now() % 100000}`,
+      name: '雪球结构收益凭证',
+      kind: 'product',
+      riskLevel: 'R5',
+    });
+    await admin.close();
+
+    agent = await newPage(browser);
+    await signIn(agent, 'agent');
+    const q = (
+      await api<
+        { active: boolean; questions: { key: string; options: { text: string; score: number }[] }[] }[]
+      >(agent, 'GET', '/api/suitability/questionnaires')
+    ).find((x) => x.active);
+    expect(q).toBeTruthy();
+    const c = (await api<{ items: { id: number }[] }>(agent, 'GET', '/api/customers?branchId=2&limit=12'))
+      .items[10];
+    await agent.goto(`/outreach/suitability/${c.id}`);
+    // The most cautious answer to every question: a low level.
+    for (const question of q!.questions) {
+      const low = [...question.options].sort((a, b) => a.score - b.score)[0];
+      await agent.getByTestId(`suit-q-${question.key}`).getByText(low.text, { exact: true }).click();
+    }
+    await agent.locator('#suit-submit').click();
+    await agent.getByTestId('suit-current').waitFor();
+    expect(await text(agent.getByTestId('suit-current'))).toMatch(/C[1-3]/);
+
+    await agent.locator('#match-open').click();
+    await pick(agent, agent.getByTestId('match-product'), product.name);
+    await agent.getByTestId('match-warning').waitFor();
+    expect(await text(agent.getByTestId('match-warning'))).toContain('不匹配');
+    // Proceeding without the acknowledgement is refused by the server.
+    await agent.locator('#match-proceed').click();
+    await agent.locator('.ant-message', { hasText: '须确认风险提示' }).waitFor();
+    await agent.getByTestId('match-ack').click();
+    await screenshot(agent, 'outreach-suitability-match');
+    await agent.locator('#match-proceed').click();
+    await agent.getByTestId('match-warning').waitFor({ state: 'detached' });
+    const after = await api<{ offers: { matched: boolean; warningAcknowledged: boolean; choice: string }[] }>(
+      agent,
+      'GET',
+      `/api/suitability/customers/${c.id}`,
+    );
+    expect(after.offers[0]).toMatchObject({ matched: false, warningAcknowledged: true, choice: 'proceed' });
+    await agent.getByTestId('suit-offers').getByText('已确认提示').waitFor();
+    await agent.locator('.ant-message-notice').first().waitFor({ state: 'detached', timeout: 10_000 });
+    await screenshot(agent, 'outreach-suitability');
+  }, 180_000);
 });

@@ -11,6 +11,7 @@ import { useShowError } from '../../app/errors';
 import { useCan } from '../../app/session';
 import { PageHeader } from '../../app/ui/PageHeader';
 
+type Offer = ApiData<'/api/suitability/customers/{customerId}', 'get'>['offers'][number];
 type Assessment = NonNullable<ApiData<'/api/suitability/customers/{customerId}', 'get'>['current']>;
 
 function CustomerPicker(props: { value: number | null; onChange: (id: number) => void }) {
@@ -21,6 +22,14 @@ function CustomerPicker(props: { value: number | null; onChange: (id: number) =>
     enabled: q.length > 0,
     queryFn: () => call(api.GET('/api/customers', { params: { query: { q, limit: 20 } } })),
   });
+  const chosen = useQuery({
+    queryKey: ['customers', props.value],
+    enabled: props.value != null,
+    queryFn: () => call(api.GET('/api/customers/{id}', { params: { path: { id: props.value as number } } })),
+  });
+  const options = (found.data?.items ?? []).map((c) => ({ value: c.id, label: `${c.name} (${c.code})` }));
+  if (chosen.data && !options.some((o) => o.value === chosen.data.id))
+    options.push({ value: chosen.data.id, label: `${chosen.data.name} (${chosen.data.code})` });
   return (
     <Select
       showSearch
@@ -31,7 +40,7 @@ function CustomerPicker(props: { value: number | null; onChange: (id: number) =>
       value={props.value ?? undefined}
       onSearch={setQ}
       onChange={props.onChange}
-      options={(found.data?.items ?? []).map((c) => ({ value: c.id, label: `${c.name} (${c.code})` }))}
+      options={options}
     />
   );
 }
@@ -241,6 +250,38 @@ export default function SuitabilityPage() {
               ) : (
                 <Empty description={t('outreach:suit.none')} />
               )}
+            </Card>
+            <Card size="small" title={t('outreach:suit.offers')} style={{ marginBottom: 16 }}>
+              <Table<Offer>
+                rowKey="id"
+                size="small"
+                pagination={false}
+                data-testid="suit-offers"
+                dataSource={s.data?.offers ?? []}
+                columns={[
+                  {
+                    title: t('outreach:suit.at'),
+                    dataIndex: 'createdAt',
+                    render: (v) => dayjs(v).format('MM-DD HH:mm'),
+                  },
+                  {
+                    title: t('outreach:suit.levels'),
+                    render: (_, o) => `${o.customerLevel ?? '—'} / ${o.productLevel}`,
+                  },
+                  {
+                    title: t('outreach:suit.result'),
+                    render: (_, o) => (
+                      <>
+                        <Tag color={o.matched ? 'green' : 'orange'}>
+                          {t(o.matched ? 'outreach:suit.matchedShort' : 'outreach:suit.mismatch')}
+                        </Tag>
+                        {o.warningAcknowledged && <Tag>{t('outreach:suit.acknowledged')}</Tag>}
+                        {t(`outreach:suit.${o.choice}`)}
+                      </>
+                    ),
+                  },
+                ]}
+              />
             </Card>
             <Card size="small" title={t('outreach:suit.history')}>
               <Table<Assessment>
