@@ -15,7 +15,10 @@ afterAll(async () => {
   await t?.close();
 });
 
-const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+// Dates in Asia/Shanghai, relative to the day the test runs (never a fixed calendar date).
+const dayInShanghai = (offsetDays = 0) =>
+  new Date(Date.now() + 8 * 3600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
+const today = () => dayInShanghai(0);
 
 describe('visits', () => {
   it('plans, checks in, completes with findings and follow-ups, and counts', async () => {
@@ -37,7 +40,7 @@ describe('visits', () => {
     const late = await t.call(manager, 'POST', '/api/visits', {
       customerId: c2,
       purpose: '回访',
-      plannedDate: '2026-11-02',
+      plannedDate: dayInShanghai(-29),
     });
     expect(late.body.overdue).toBe(true);
     expect(
@@ -54,8 +57,16 @@ describe('visits', () => {
 
     const week = await t.call(manager, 'GET', '/api/visits?view=week');
     expect(week.body.map((x: any) => x.id)).toContain(v.body.id);
-    const month = await t.call(manager, 'GET', `/api/visits?view=month&date=2026-11-15`);
-    expect(month.body.map((x: any) => x.id).sort()).toEqual([v.body.id, late.body.id].sort());
+    // The month view holds the visits of the month of the given date, and only those.
+    const month = await t.call(manager, 'GET', `/api/visits?view=month&date=${today()}`);
+    const lateMonth = await t.call(manager, 'GET', `/api/visits?view=month&date=${dayInShanghai(-29)}`);
+    const sameMonth = today().slice(0, 7) === dayInShanghai(-29).slice(0, 7);
+    expect(month.body.map((x: any) => x.id).sort()).toEqual(
+      (sameMonth ? [v.body.id, late.body.id] : [v.body.id]).sort(),
+    );
+    expect(lateMonth.body.map((x: any) => x.id).sort()).toEqual(
+      (sameMonth ? [v.body.id, late.body.id] : [late.body.id]).sort(),
+    );
     const overdue = await t.call(manager, 'GET', '/api/visits?view=overdue');
     expect(overdue.body.map((x: any) => x.id)).toEqual([late.body.id]);
 
@@ -101,7 +112,7 @@ describe('visits', () => {
     const tl = await t.call(manager, 'GET', `/api/customers/${c1}/interactions`);
     expect(tl.body.items.map((x: any) => x.channel)).toContain('visit');
 
-    const stats = await t.call(manager, 'GET', '/api/visits/stats?from=2026-11-01&to=2026-11-30');
+    const stats = await t.call(manager, 'GET', `/api/visits/stats?from=${dayInShanghai(-29)}&to=${today()}`);
     expect(stats.body).toEqual([expect.objectContaining({ total: 2, done: 1, overdue: 1, cancelled: 0 })]);
 
     // Another branch does not see them.

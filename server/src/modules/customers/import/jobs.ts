@@ -62,16 +62,22 @@ export async function storeUpload(ctx: AuthedCtx, fileName: string, stream: Asyn
     await ctx.db.deleteFrom('import_jobs').where('id', '=', job.id).execute();
     throw badRequest('IMPORT_EMPTY', 'The file is empty', { file: 'is empty' });
   }
-  await withTx(ctx, async (tx) => {
-    await tx.db.updateTable('import_jobs').set({ file_size: size }).where('id', '=', job.id).execute();
-    await audit(tx, {
-      action: 'customer.import_uploaded',
-      entity: 'import_job',
-      entityId: job.id,
-      branchId: ctx.actor.branchId,
-      meta: { fileName: name, size },
+  try {
+    await withTx(ctx, async (tx) => {
+      await tx.db.updateTable('import_jobs').set({ file_size: size }).where('id', '=', job.id).execute();
+      await audit(tx, {
+        action: 'customer.import_uploaded',
+        entity: 'import_job',
+        entityId: job.id,
+        branchId: ctx.actor.branchId,
+        meta: { fileName: name, size },
+      });
     });
-  });
+  } catch (e) {
+    // No audit row, no upload: the file's chunks go with the job (on delete cascade).
+    await ctx.db.deleteFrom('import_jobs').where('id', '=', job.id).execute();
+    throw e;
+  }
   return job.id;
 }
 
