@@ -23,6 +23,7 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { ApiError, api, call } from '../../app/api/client';
 import { useShowError } from '../../app/errors';
+import { fmtDateTime } from '../../app/format';
 import { byId, useBranches } from '../../app/lookups';
 import { useCan } from '../../app/session';
 import { NotFound } from '../../app/ui/NotFound';
@@ -162,9 +163,7 @@ function CustomerView({ customer: c }: { customer: Customer }) {
           </>
         )}
         <Descriptions.Item label={fl('sourceChannel')}>{dash(c.sourceChannel)}</Descriptions.Item>
-        <Descriptions.Item label={fl('createdAt')}>
-          {new Date(c.createdAt).toLocaleString()}
-        </Descriptions.Item>
+        <Descriptions.Item label={fl('createdAt')}>{fmtDateTime(c.createdAt)}</Descriptions.Item>
         <Descriptions.Item label={fl('notes')} span={2}>
           <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>
             {dash(c.notes)}
@@ -278,7 +277,7 @@ function CustomerView({ customer: c }: { customer: Customer }) {
                 {fl('owner')}：{c.ownerName ?? '—'}
               </Typography.Text>
               <Typography.Text type="secondary">
-                {fl('lastContactAt')}：{c.lastContactAt ? new Date(c.lastContactAt).toLocaleString() : '—'}
+                {fl('lastContactAt')}：{fmtDateTime(c.lastContactAt)}
               </Typography.Text>
               <Space size={[4, 4]} wrap>
                 {c.tags.map((x) => (

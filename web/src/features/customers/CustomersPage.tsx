@@ -15,6 +15,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api, call } from '../../app/api/client';
 import { useShowError } from '../../app/errors';
+import { fmtDateTime } from '../../app/format';
 import { byId, useBranches } from '../../app/lookups';
 import { useCan } from '../../app/session';
 import { LoadMore } from '../../app/ui/LoadMore';
@@ -333,7 +334,7 @@ export default function CustomersPage() {
               title: t('customers:fields.lastContactAt'),
               dataIndex: 'lastContactAt',
               width: 160,
-              render: (v: string | null) => (v ? new Date(v).toLocaleString() : '—'),
+              render: (v: string | null) => fmtDateTime(v),
             },
           ]}
         />

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, call } from '../../app/api/client';
+import { fmtDateTime } from '../../app/format';
 import { useCan } from '../../app/session';
 import { PageHeader } from '../../app/ui/PageHeader';
 import type { CustomerSummary } from './api';
@@ -87,7 +88,7 @@ export default function DuplicatesPage() {
                   {
                     title: t('customers:fields.updatedAt'),
                     dataIndex: 'updatedAt',
-                    render: (v: string) => new Date(v).toLocaleString(),
+                    render: (v: string) => fmtDateTime(v),
                   },
                 ]}
               />

@@ -1,6 +1,7 @@
 // The customer's change history: who, when, field, old → new.
 import { Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { fmtDateTime } from '../../app/format';
 import { LoadMore } from '../../app/ui/LoadMore';
 import { useHistory } from './api';
 
@@ -29,7 +30,7 @@ export function HistoryTable({ customerId }: { customerId: number }) {
             title: t('customers:history.at'),
             dataIndex: 'at',
             width: 160,
-            render: (v: string) => new Date(v).toLocaleString(),
+            render: (v: string) => fmtDateTime(v),
           },
           { title: t('customers:history.who'), dataIndex: 'actorName', width: 100, render: (v) => v ?? '—' },
           {

@@ -1,6 +1,7 @@
 // The interaction timeline (接触记录), newest first, with "load more".
 import { Timeline as AntTimeline, Card, Empty, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { fmtDateTime } from '../../app/format';
 import { LoadMore } from '../../app/ui/LoadMore';
 import { useInteractions } from './api';
 import { channelLabel } from './labels';
@@ -38,9 +39,7 @@ export function Timeline({ customerId }: { customerId: number }) {
                   <Typography.Text type="secondary">
                     {t(`customers:direction.${i.direction}`)}
                   </Typography.Text>
-                  <Typography.Text type="secondary">
-                    {new Date(i.occurredAt).toLocaleString()}
-                  </Typography.Text>
+                  <Typography.Text type="secondary">{fmtDateTime(i.occurredAt)}</Typography.Text>
                   {i.staffName && <Typography.Text type="secondary">· {i.staffName}</Typography.Text>}
                   {i.source === 'system' && <Tag>{t('customers:interactions.system')}</Tag>}
                 </Space>

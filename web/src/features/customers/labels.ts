@@ -12,4 +12,4 @@ export const statusColor: Record<string, string> = {
   closed: 'default',
   merged: 'purple',
 };
-export const fmtTime = (v?: string | null) => (v ? new Date(v).toLocaleString() : '—');
+export { fmtDateTime as fmtTime } from '../../app/format';

@@ -4,6 +4,7 @@ import { Card, Descriptions, Progress, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, call } from '../../app/api/client';
+import { fmtDateTime } from '../../app/format';
 import { LoadMore } from '../../app/ui/LoadMore';
 import { PageHeader } from '../../app/ui/PageHeader';
 
@@ -48,7 +49,7 @@ export default function HandoverReportPage() {
                 {
                   key: 'a',
                   label: t('programs:common.at'),
-                  children: new Date(d.createdAt).toLocaleString(),
+                  children: fmtDateTime(d.createdAt),
                 },
               ]}
             />

@@ -5,6 +5,7 @@ import { Button, Card, Table } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, call } from '../../app/api/client';
+import { fmtDateTime } from '../../app/format';
 import { LoadMore } from '../../app/ui/LoadMore';
 import { PageHeader } from '../../app/ui/PageHeader';
 
@@ -51,7 +52,7 @@ export default function HandoversPage() {
             {
               title: t('programs:common.at'),
               dataIndex: 'createdAt',
-              render: (v: string) => new Date(v).toLocaleString(),
+              render: (v: string) => fmtDateTime(v),
             },
           ]}
         />

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, call } from '../../app/api/client';
+import { fmtDate } from '../../app/format';
 import { useMe } from '../../app/session';
 import { PageHeader } from '../../app/ui/PageHeader';
 
@@ -116,7 +117,7 @@ export default function PortfolioPage() {
                     {
                       title: t('programs:portfolio.lastContactAt'),
                       dataIndex: 'lastContactAt',
-                      render: (v: string | null) => (v ? new Date(v).toLocaleDateString() : '—'),
+                      render: (v: string | null) => fmtDate(v),
                     },
                     {
                       key: 'e',

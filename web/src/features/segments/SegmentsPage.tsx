@@ -5,6 +5,7 @@ import { Button, Card, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, call } from '../../app/api/client';
+import { fmtDateTime } from '../../app/format';
 import { useCan } from '../../app/session';
 import { PageHeader } from '../../app/ui/PageHeader';
 
@@ -47,7 +48,7 @@ export default function SegmentsPage() {
             {
               title: t('programs:common.updatedAt'),
               dataIndex: 'updatedAt',
-              render: (v: string) => new Date(v).toLocaleString(),
+              render: (v: string) => fmtDateTime(v),
             },
           ]}
         />

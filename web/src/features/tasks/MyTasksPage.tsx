@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type ApiData, api, call } from '../../app/api/client';
 import { useShowError } from '../../app/errors';
+import { fmtDate } from '../../app/format';
 import { useCan } from '../../app/session';
 import { LoadMore } from '../../app/ui/LoadMore';
 import { PageHeader } from '../../app/ui/PageHeader';
@@ -126,11 +127,7 @@ export default function MyTasksPage() {
               title: t('programs:tasks.due'),
               dataIndex: 'dueAt',
               render: (v: string | null, r) =>
-                v && (
-                  <span style={{ color: r.overdue ? '#ff4d4f' : undefined }}>
-                    {new Date(v).toLocaleDateString()}
-                  </span>
-                ),
+                v && <span style={{ color: r.overdue ? '#ff4d4f' : undefined }}>{fmtDate(v)}</span>,
             },
             ...(view === 'done'
               ? [{ title: t('programs:tasks.outcome'), dataIndex: 'outcome' as const }]

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, call } from '../../app/api/client';
 import { useShowError } from '../../app/errors';
+import { fmtDate } from '../../app/format';
 import { useCan } from '../../app/session';
 import { PageHeader } from '../../app/ui/PageHeader';
 import { ParetoChart } from './ParetoChart';
@@ -220,7 +221,7 @@ export default function TiersPage() {
                 {
                   title: t('programs:common.at'),
                   dataIndex: 'changedAt',
-                  render: (v: string) => new Date(v).toLocaleDateString(),
+                  render: (v: string) => fmtDate(v),
                 },
               ]}
             />
