@@ -10,9 +10,15 @@ const me = (page: Page) => page.evaluate(async () => (await (await fetch('/api/m
 const menuText = (page: Page) => text(page.getByTestId('side-menu'));
 const headerText = (page: Page) => text(page.getByTestId('app-header'));
 
-async function chooseLanguage(page: Page, label: string) {
+/** Chooses a language in the header; signed in, waits until the server has remembered it for the user. */
+async function chooseLanguage(page: Page, label: string, signedIn = true) {
   await page.getByTestId('language-switch').click();
-  await page.getByRole('menuitem', { name: label }).click();
+  await Promise.all([
+    signedIn
+      ? page.waitForResponse((r) => r.url().endsWith('/api/me') && r.request().method() === 'PATCH')
+      : null,
+    page.getByRole('menuitem', { name: label }).click(),
+  ]);
 }
 
 /** Picks an option of an Ant Design Select by its visible text (retries while dropdowns animate). */
@@ -52,11 +58,11 @@ describe('Foundation journey', () => {
     await p.goto('/');
     await p.waitForURL(/\/sign-in/);
     // before signing in, the language can be switched too (remembered in this browser)
-    await chooseLanguage(p, 'English');
+    await chooseLanguage(p, 'English', false);
     await p.getByRole('button', { name: 'Sign in' }).waitFor();
     await p.reload();
     await p.getByRole('button', { name: 'Sign in' }).waitFor();
-    await chooseLanguage(p, '简体中文');
+    await chooseLanguage(p, '简体中文', false);
     await p.getByTestId('sign-in').click();
     await p.getByText('请输入用户名').waitFor();
     await p.getByText('请输入密码').waitFor();
@@ -90,7 +96,15 @@ describe('Foundation journey', () => {
     expect(header).toContain('简体中文');
     expect(await text(page.getByTestId('greeting'))).toMatch(/好|夜深了/);
     expect(await text(page.getByTestId('my-roles'))).toContain('系统管理员');
+    // 今日工作: the person's queues and tasks, each a link to its list
+    const today = page.getByTestId('today');
+    for (const s of ['今日工作', '我的工单', '待分派', '即将超时', '已超时', '待办任务', '逾期任务'])
+      expect(await text(today)).toContain(s);
     await screenshot(page, 'foundation-shell-zh-CN');
+    await page.getByTestId('today-unassigned').click();
+    await page.waitForURL(/\/tickets\?view=unassigned/);
+    await page.goBack();
+    await page.getByTestId('greeting').waitFor();
   });
 
   it('switches to English: every string of the menu and header changes at once', async () => {
