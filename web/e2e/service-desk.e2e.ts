@@ -204,6 +204,14 @@ describe('Service desk journey', () => {
     await page.getByTestId('sla-board').waitFor();
     await page.getByTestId('board-breached').waitFor();
     await screenshot(page, 'service-desk-sla-board');
+    // the customer's page lists the ticket under 工单, beside their entitlements and suitability
+    await page.goto(`/customers/${customer.id}`);
+    await page.getByTestId('tab-tickets').click();
+    const mine = page.getByTestId('customer-tickets');
+    await mine.getByText(ticketNumber).waitFor();
+    expect(await text(mine)).toContain(subject);
+    await page.getByTestId('customer-service').scrollIntoViewIfNeeded();
+    await screenshot(page, 'service-desk-customer-tickets');
     await page.context().close();
   });
 });

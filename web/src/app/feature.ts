@@ -46,6 +46,20 @@ export interface Feature {
   publicRoutes?: Omit<FeatureRoute, 'permission'>[];
   /** Small widgets shown in the header, left of the language switch (e.g. a notification bell). */
   headerItems?: { id: string; Component: ComponentType; permission?: Needs }[];
+  /**
+   * Tabs a feature adds to the 360° customer page (e.g. the customer's tickets, entitlements, suitability), after
+   * the customer base's own. `label` is an i18n key; the component is loaded on first view.
+   */
+  customerTabs?: FeatureCustomerTab[];
+}
+
+export interface FeatureCustomerTab {
+  id: string;
+  label: string;
+  tab: () => Promise<{ default: ComponentType<{ customerId: number }> }>;
+  permission?: Needs;
+  /** Position among the added tabs (smaller first). */
+  order?: number;
 }
 
 export const defineFeature = (f: Feature) => f;

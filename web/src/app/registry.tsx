@@ -12,7 +12,7 @@ import {
 import { type ComponentType, type LazyExoticComponent, lazy, type ReactNode } from 'react';
 import { type Feature, MENU_GROUP_KEYS, type MenuGroup, type Needs } from './feature';
 
-export type { Feature, FeatureMenuItem, FeatureRoute, MenuGroup, Needs } from './feature';
+export type { Feature, FeatureCustomerTab, FeatureMenuItem, FeatureRoute, MenuGroup, Needs } from './feature';
 
 const GROUP_ICONS: Record<MenuGroup, ReactNode> = {
   home: <HomeOutlined />,
@@ -52,7 +52,11 @@ export function collectFeatures(modules: Record<string, { default: Feature }>) {
     (f.publicRoutes ?? []).map((r) => ({ path: r.path, Page: lazy(r.page), feature: f.id })),
   );
   const headerItems = features.flatMap((f) => f.headerItems ?? []);
-  return { features, routes, menu, publicRoutes, headerItems };
+  const customerTabs = features
+    .flatMap((f) => f.customerTabs ?? [])
+    .sort((a, b) => (a.order ?? 100) - (b.order ?? 100) || a.id.localeCompare(b.id))
+    .map((x) => ({ id: x.id, label: x.label, permission: x.permission, Tab: lazy(x.tab) }));
+  return { features, routes, menu, publicRoutes, headerItems, customerTabs };
 }
 
 export const registry = collectFeatures(

@@ -20,6 +20,15 @@ export default defineFeature({
       permission: 'customer.read',
     },
   ],
+  customerTabs: [
+    {
+      id: 'entitlements',
+      label: 'programs:entitlements.tab',
+      tab: () => import('./CustomerEntitlementsTab'),
+      permission: 'customer.read',
+      order: 20,
+    },
+  ],
   menu: [
     {
       group: 'programs',

@@ -13,18 +13,20 @@ import {
   Row,
   Skeleton,
   Space,
+  Spin,
   Table,
   Tabs,
   Tag,
   Typography,
 } from 'antd';
-import { useMemo, useState } from 'react';
+import { Suspense, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { ApiError, api, call } from '../../app/api/client';
 import { useShowError } from '../../app/errors';
 import { fmtDateTime } from '../../app/format';
 import { byId, useBranches } from '../../app/lookups';
+import { registry } from '../../app/registry';
 import { useCan } from '../../app/session';
 import { NotFound } from '../../app/ui/NotFound';
 import { AttachmentsCard } from './AttachmentsCard';
@@ -71,6 +73,7 @@ function CustomerView({ customer: c }: { customer: Customer }) {
   const [revealed, setRevealed] = useState<Revealed | null>(null);
   const [editing, setEditing] = useState(false);
   const [logging, setLogging] = useState(false);
+  const serviceTabs = registry.customerTabs.filter((x) => can(x.permission));
   const mayReveal = !c.piiMasked && can('customer.pii');
 
   const reveal = async () => {
@@ -329,6 +332,22 @@ function CustomerView({ customer: c }: { customer: Customer }) {
               ]}
             />
           </Card>
+          {serviceTabs.length > 0 && (
+            // what other features add: the customer's tickets, entitlements, suitability …
+            <Card style={{ marginTop: 16 }} data-testid="customer-service">
+              <Tabs
+                items={serviceTabs.map((x) => ({
+                  key: x.id,
+                  label: <span data-testid={`tab-${x.id}`}>{t(x.label)}</span>,
+                  children: (
+                    <Suspense fallback={<Spin />}>
+                      <x.Tab customerId={c.id} />
+                    </Suspense>
+                  ),
+                }))}
+              />
+            </Card>
+          )}
         </Col>
         <Col xs={24} xl={10}>
           <Space direction="vertical" size={16} style={{ width: '100%' }}>

@@ -45,7 +45,7 @@ function CustomerPicker(props: { value: number | null; onChange: (id: number) =>
   );
 }
 
-function MatchDialog(props: { customerId: number; onClose: () => void }) {
+export function MatchDialog(props: { customerId: number; onClose: () => void }) {
   const { t } = useTranslation();
   const showError = useShowError();
   const qc = useQueryClient();

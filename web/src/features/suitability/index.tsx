@@ -11,6 +11,15 @@ export default defineFeature({
       permission: 'suitability.read',
     },
   ],
+  customerTabs: [
+    {
+      id: 'suitability',
+      label: 'outreach:suit.tab',
+      tab: () => import('./CustomerSuitabilityTab'),
+      permission: 'suitability.read',
+      order: 30,
+    },
+  ],
   menu: [
     {
       group: 'outreach',

@@ -9,6 +9,8 @@ export function CustomerPicker(props: {
   value?: number | null;
   onChange?: (id: number | null) => void;
   testId?: string;
+  /** A customer already chosen (e.g. opening a ticket from the customer's page), shown by name at once. */
+  known?: { id: number; name: string; code: string } | null;
 }) {
   const { t } = useTranslation();
   const [q, setQ] = useState('');
@@ -30,7 +32,10 @@ export function CustomerPicker(props: {
       loading={search.isFetching}
       data-testid={props.testId ?? 'customer-picker'}
       notFoundContent={q ? t('tickets:form.noCustomer') : null}
-      options={(search.data?.items ?? []).map((c) => ({
+      options={[
+        ...(props.known && !search.data?.items.some((c) => c.id === props.known?.id) ? [props.known] : []),
+        ...(search.data?.items ?? []),
+      ].map((c) => ({
         value: c.id,
         label: `${c.name} · ${c.code}`,
       }))}

@@ -22,7 +22,16 @@ import {
 } from './api';
 import { CustomerPicker } from './CustomerPicker';
 
-export function NewTicketDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+export function NewTicketDialog({
+  open,
+  onClose,
+  customer: preset,
+}: {
+  open: boolean;
+  onClose: () => void;
+  /** Opened from a customer's page: the customer is chosen already. */
+  customer?: { id: number; name: string; code: string };
+}) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
   const showError = useShowError();
@@ -82,12 +91,18 @@ export function NewTicketDialog({ open, onClose }: { open: boolean; onClose: () 
       <Form
         form={form}
         layout="vertical"
-        initialValues={{ type: 'consultation', channel: 'phone_in', priority: 'normal', locale: 'zh-CN' }}
+        initialValues={{
+          type: 'consultation',
+          channel: 'phone_in',
+          priority: 'normal',
+          locale: 'zh-CN',
+          customerId: preset?.id,
+        }}
       >
         <Row gutter={12}>
           <Col span={12}>
             <Form.Item name="customerId" label={t('tickets:fields.customer')}>
-              <CustomerPicker testId="ticket-customer" />
+              <CustomerPicker testId="ticket-customer" known={preset} />
             </Form.Item>
           </Col>
           <Col span={12}>

@@ -40,6 +40,15 @@ export default defineFeature({
   ],
   publicRoutes: [{ path: 'rate/:token', page: () => import('./RatingPage') }],
   headerItems: [{ id: 'notifications', Component: lazy(() => import('./NotificationBell')) }],
+  customerTabs: [
+    {
+      id: 'tickets',
+      label: 'tickets:customerTab.tab',
+      tab: () => import('./CustomerTicketsTab'),
+      permission: 'ticket.read',
+      order: 10,
+    },
+  ],
   menu: [
     {
       group: 'service',
