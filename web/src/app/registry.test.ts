@@ -23,10 +23,13 @@ describe('feature registry', () => {
     expect(missing).toEqual([]);
   });
 
-  it.each(['zh-CN', 'zh-TW', 'en'])('the customer page tabs other features add are translated in %s', (lang) => {
-    expect(registry.customerTabs.map((x) => x.id)).toEqual(['tickets', 'entitlements', 'suitability']);
-    expect(registry.customerTabs.filter((x) => typeof lookup(lang, x.label) !== 'string')).toEqual([]);
-  });
+  it.each(['zh-CN', 'zh-TW', 'en'])(
+    'the customer page tabs other features add are translated in %s',
+    (lang) => {
+      expect(registry.customerTabs.map((x) => x.id)).toEqual(['tickets', 'entitlements', 'suitability']);
+      expect(registry.customerTabs.filter((x) => typeof lookup(lang, x.label) !== 'string')).toEqual([]);
+    },
+  );
 
   it('has no two routes with the same path, and every menu item leads to a route', () => {
     const paths = registry.routes.map((r) => r.path);
