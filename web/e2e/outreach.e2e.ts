@@ -1,9 +1,9 @@
-// Journey (issue #6, acceptance line 1): a supervisor builds a callback campaign from a segment — "SMS, then a
-// call after 3 days for those who have not responded" — with three agents and their weekly quotas, and starts it.
-// The SMS step goes out through the real SMS client to a loopback gateway (global-setup), which receives every
-// text. Two customers respond by calling in (phone_in interactions) and drop out of the call step, which the
-// supervisor dispatches now instead of waiting 3 days. An agent works calls in the calling workspace (reached,
-// refused, no answer, unreachable with a reason) and the live progress page shows it.
+// Journey (issue #6, acceptance line 1): a supervisor builds a callback campaign from a segment of 1 000 customers —
+// "SMS, then a call after 3 days for those who have not responded" — with three agents and their weekly quotas, and
+// starts it. The SMS step goes out through the real SMS client to a loopback gateway (global-setup), which receives
+// every text. Fifty customers respond by calling in (phone_in interactions) and drop out of the call step, which the
+// supervisor dispatches now instead of waiting 3 days. An agent works ten calls in the calling workspace (reached,
+// refused, no answer, busy, wrong number, unreachable with a reason) and the live progress page shows it all.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -80,21 +80,66 @@ describe('outreach: SMS then calls', () => {
   it('builds, dispatches, drops responders and shows the agent’s calls in progress', async () => {
     sup = await newPage(browser);
     await signIn(sup, 'supervisor');
-    // The segment: eight customers of BJ01 (a static list, made through the API).
+    // The segment: 1 000 customers of BJ01, loaded as a branch loads a callback list — a CSV through the import —
+    // and made a static segment by their codes.
+    const N = 1000;
+    const run = String(Date.now() % 10000).padStart(4, '0');
+    const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗';
+    const GIVEN = [
+      '伟',
+      '芳',
+      '娜',
+      '秀英',
+      '敏',
+      '静',
+      '丽',
+      '强',
+      '磊',
+      '军',
+      '洋',
+      '勇',
+      '艳',
+      '杰',
+      '娟',
+      '涛',
+      '明',
+      '超',
+      '秀兰',
+      '霞',
+    ];
+    const codes: string[] = [];
+    let csv = '客户编号,客户姓名,手机号码,营业部\r\n';
+    for (let i = 0; i < N; i++) {
+      codes.push(`HF${run}${String(i).padStart(4, '0')}`);
+      csv += `${codes[i]},${SURNAMES[i % 20]}${GIVEN[(i * 7 + Math.floor(i / 20)) % 20]},137${run}${String(i).padStart(4, '0')},BJ01\r\n`;
+    }
+    const upload = await sup.request.post('/api/customers/import/uploads', {
+      multipart: {
+        file: { name: '年度回访名单.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') },
+      },
+    });
+    expect(upload.ok(), await upload.text()).toBe(true);
+    const job = (await upload.json()) as { id: number };
+    await api(sup, 'POST', `/api/customers/import/jobs/${job.id}/run`, {});
+    const imported = await until('the import', async () => {
+      const j = await api<{ status: string; created: number; rejected: number }>(
+        sup,
+        'GET',
+        `/api/customers/import/jobs/${job.id}`,
+      );
+      return j.status === 'done' && j;
+    });
+    expect(imported).toMatchObject({ created: N, rejected: 0 });
     const list = await api<{ items: { id: number; code: string; name: string }[] }>(
       sup,
-      'GET',
-      '/api/customers?branchId=2&limit=8',
+      'POST',
+      '/api/customers/search',
+      { filters: [{ field: 'code', op: 'contains', value: `HF${run}` }], sort: 'code', limit: 50 },
     );
     const customers = list.items;
-    expect(customers.length).toBe(8);
-    const segName = `回访样本 ${Date.now() % 100000}`;
-    await api(sup, 'POST', '/api/segments', {
-      name: segName,
-      kind: 'static',
-      branchId: 2,
-      customerIds: customers.map((c) => c.id),
-    });
+    expect(customers.length).toBe(50);
+    const segName = `回访样本 ${run}`;
+    await api(sup, 'POST', '/api/segments', { name: segName, kind: 'static', branchId: 2, codes });
 
     // Build the campaign in the builder.
     await sup.goto('/outreach/campaigns/new');
@@ -124,7 +169,8 @@ describe('outreach: SMS then calls', () => {
       const p = await api<Progress>(sup, 'GET', `/api/campaigns/${id}/progress`);
       return p.steps[0].status === 'dispatched' && (p.steps[0].sent ?? 0) > 0 && p.steps[0].queued === 0 && p;
     });
-    expect(afterSms.targets).toBe(8);
+    expect(afterSms.targets).toBe(N);
+    expect(afterSms.steps[0].sent).toBe(N);
     const texts = smsFiles();
     expect(texts.length).toBe(afterSms.steps[0].sent);
     expect(texts[0].content).toContain('】尊敬的');
@@ -134,8 +180,8 @@ describe('outreach: SMS then calls', () => {
       ),
     ).toBe(true);
 
-    // Two customers call in: they have responded and drop out of the call step.
-    const responders = customers.slice(0, 2);
+    // Fifty customers call in after the text: they have responded and drop out of the call step.
+    const responders = customers;
     for (const c of responders)
       await api(sup, 'POST', `/api/customers/${c.id}/interactions`, {
         channel: 'phone_in',
@@ -148,22 +194,37 @@ describe('outreach: SMS then calls', () => {
       const p = await api<Progress>(sup, 'GET', `/api/campaigns/${id}/progress`);
       return p.steps[1].status === 'dispatched' && p;
     });
-    expect(afterCall.responded).toBe(2);
-    expect(afterCall.steps[1].recipients).toBe(6);
-    expect(afterCall.calls.total).toBe(6);
+    expect(afterCall.responded).toBe(50);
+    expect(afterCall.steps[1].recipients).toBe(N - 50);
+    expect(afterCall.calls.total).toBe(N - 50);
 
-    // An agent works four calls in the workspace.
+    // An agent works ten calls in the workspace: reached, refused and wrong number close a call; no answer and busy
+    // put it back in the queue; unreachable sends it to the counter list with the reason.
     agent = await newPage(browser);
     await signIn(agent, 'agent');
     await agent.goto(`/outreach/workspace/${id}`);
     const seen: string[] = [];
-    for (const outcome of ['reached', 'refused', 'no_answer', 'unreachable'] as const) {
+    const worked = [
+      'reached',
+      'refused',
+      'no_answer',
+      'reached',
+      'busy',
+      'wrong_number',
+      'reached',
+      'unreachable',
+      'reached',
+      'reached',
+    ] as const;
+    let shot = false;
+    for (const outcome of worked) {
       await agent.locator('#workspace-next').click();
       const who = await text(agent.getByTestId('workspace-customer'));
       seen.push(who);
       if (outcome === 'reached') {
         await agent.getByTestId('answer-satisfied').getByText('是').click();
-        await screenshot(agent, 'outreach-workspace');
+        if (!shot) await screenshot(agent, 'outreach-workspace');
+        shot = true;
       }
       if (outcome === 'unreachable')
         await agent.getByTestId('workspace-reason').fill('客户出国，回国后临柜办理');
@@ -172,20 +233,28 @@ describe('outreach: SMS then calls', () => {
     }
     for (const c of responders) expect(seen.join('\n')).not.toContain(c.code);
     // Every attempt counts against the agent's quota.
-    expect(await text(agent.getByTestId('workspace-quota'))).toContain('已完成 4');
+    expect(await text(agent.getByTestId('workspace-quota'))).toContain('已完成 10');
 
     // The progress page shows it (it refreshes itself).
     await sup.bringToFront();
     const p = await api<Progress>(sup, 'GET', `/api/campaigns/${id}/progress`);
-    expect(p.outcomes).toMatchObject({ reached: 1, refused: 1, no_answer: 1, unreachable: 1 });
+    expect(p.outcomes).toMatchObject({
+      reached: 5,
+      refused: 1,
+      no_answer: 1,
+      busy: 1,
+      wrong_number: 1,
+      unreachable: 1,
+    });
     expect(p.calls.unreachable).toBe(1);
-    expect(p.calls.done).toBe(2);
-    expect(p.agents.map((a) => a.done).sort()).toEqual([0, 0, 4]);
+    expect(p.calls.done).toBe(7);
+    expect(p.calls.remaining).toBe(N - 50 - 7 - 1);
+    expect(p.agents.map((a) => a.done).sort((x, y) => x - y)).toEqual([0, 0, 10]);
     await sup
       .getByTestId('stat-callsDone')
-      .filter({ hasText: /^2$/ })
+      .filter({ hasText: /^7$/ })
       .waitFor({ state: 'attached', timeout: 20_000 });
-    await sup.getByTestId('agent-done').filter({ hasText: /^4$/ }).waitFor({ timeout: 20_000 });
+    await sup.getByTestId('agent-done').filter({ hasText: /^10$/ }).waitFor({ timeout: 20_000 });
     await sup.waitForTimeout(5500);
     await screenshot(sup, 'outreach-progress');
     await sup.goto('/outreach/campaigns');
