@@ -166,6 +166,27 @@ try {
     const [pareto, curve] = await time(() => paretoCurve(admin));
     const [first, r1] = await time(() => recomputeTiers(db));
     const [second, r2] = await time(() => recomputeTiers(db));
+    // The same assignment as hand-written SQL (ranking by 12-month revenue, share before each customer, the four
+    // brokerage tiers with their purpose rules), counted per tier without writing — what any tiering has to compute.
+    const rawTierSql = `
+      select tier, count(*)::int as n from (
+        select case
+                 when v > 0 and share < 0.05 and purpose in ('hedger', 'both') then '套保大户'
+                 when v > 0 and share < 0.05 and purpose in ('speculator', 'both') then '多品种投机大户'
+                 when v > 0 and share < 0.3 then '中户'
+                 else '散户' end as tier
+          from (select c.purpose, coalesce(m.revenue_12m, 0) as v,
+                       (row_number() over (order by coalesce(m.revenue_12m, 0) desc, c.id) - 1)::numeric
+                         / nullif(count(*) over (), 0) as share
+                  from customers c left join customer_metrics_current m on m.customer_id = c.id
+                 where c.status not in ('closed', 'merged')) x) y
+       group by tier`;
+    const [rawMs, rawRows] = await time(() => pool.query(rawTierSql));
+    const kefuCounts = await pool.query(
+      `select tier, count(*)::int as n from customers where status not in ('closed', 'merged') group by tier`,
+    );
+    const asMap = (rows: { tier: string; n: number }[]) =>
+      Object.fromEntries(rows.map((r) => [r.tier, r.n]).sort());
     out.tiers = {
       paretoMs: Math.round(pareto),
       points: curve.points.length,
@@ -173,6 +194,9 @@ try {
       firstChanged: r1.changed,
       recomputeAgainMs: Math.round(second),
       againChanged: r2.changed,
+      rawAssignmentMs: Math.round(rawMs),
+      rawCounts: asMap(rawRows.rows),
+      kefuCounts: asMap(kefuCounts.rows),
     };
     console.error(JSON.stringify(out.tiers));
   }
