@@ -2,16 +2,15 @@
 // professional flags, the products offered with the match result — and the two actions staff take here: assess
 // (or re-assess) the customer, and check a product against their level before offering it.
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Descriptions, Empty, Skeleton, Space, Table, Tag } from 'antd';
+import { Alert, Button, Descriptions, Empty, Skeleton, Space, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { type ApiData, api, call } from '../../app/api/client';
+import { api, call } from '../../app/api/client';
 import { fmtDate, fmtDateTime } from '../../app/format';
 import { useCan } from '../../app/session';
+import { OffersTable } from './OffersTable';
 import { MatchDialog } from './SuitabilityPage';
-
-type Offer = ApiData<'/api/suitability/customers/{customerId}', 'get'>['offers'][number];
 
 export default function CustomerSuitabilityTab({ customerId }: { customerId: number }) {
   const { t } = useTranslation();
@@ -73,32 +72,7 @@ export default function CustomerSuitabilityTab({ customerId }: { customerId: num
       ) : (
         <Empty description={t('outreach:suit.none')} />
       )}
-      <Table<Offer>
-        rowKey="id"
-        size="small"
-        pagination={false}
-        title={() => t('outreach:suit.offers')}
-        dataSource={s.data?.offers ?? []}
-        columns={[
-          { title: t('outreach:suit.at'), dataIndex: 'createdAt', render: (v) => fmtDateTime(v) },
-          {
-            title: t('outreach:suit.levels'),
-            render: (_, o) => `${o.customerLevel ?? '—'} / ${o.productLevel}`,
-          },
-          {
-            title: t('outreach:suit.result'),
-            render: (_, o) => (
-              <>
-                <Tag color={o.matched ? 'green' : 'orange'}>
-                  {t(o.matched ? 'outreach:suit.matchedShort' : 'outreach:suit.mismatch')}
-                </Tag>
-                {o.warningAcknowledged && <Tag>{t('outreach:suit.acknowledged')}</Tag>}
-                {t(`outreach:suit.${o.choice}`)}
-              </>
-            ),
-          },
-        ]}
-      />
+      <OffersTable offers={s.data?.offers ?? []} title={t('outreach:suit.offers')} />
       {matching && <MatchDialog customerId={customerId} onClose={() => setMatching(false)} />}
     </Space>
   );

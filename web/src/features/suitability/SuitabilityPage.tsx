@@ -10,8 +10,8 @@ import { type ApiData, api, call } from '../../app/api/client';
 import { useShowError } from '../../app/errors';
 import { useCan } from '../../app/session';
 import { PageHeader } from '../../app/ui/PageHeader';
+import { OffersTable } from './OffersTable';
 
-type Offer = ApiData<'/api/suitability/customers/{customerId}', 'get'>['offers'][number];
 type Assessment = NonNullable<ApiData<'/api/suitability/customers/{customerId}', 'get'>['current']>;
 
 function CustomerPicker(props: { value: number | null; onChange: (id: number) => void }) {
@@ -252,36 +252,7 @@ export default function SuitabilityPage() {
               )}
             </Card>
             <Card size="small" title={t('outreach:suit.offers')} style={{ marginBottom: 16 }}>
-              <Table<Offer>
-                rowKey="id"
-                size="small"
-                pagination={false}
-                data-testid="suit-offers"
-                dataSource={s.data?.offers ?? []}
-                columns={[
-                  {
-                    title: t('outreach:suit.at'),
-                    dataIndex: 'createdAt',
-                    render: (v) => dayjs(v).format('MM-DD HH:mm'),
-                  },
-                  {
-                    title: t('outreach:suit.levels'),
-                    render: (_, o) => `${o.customerLevel ?? '—'} / ${o.productLevel}`,
-                  },
-                  {
-                    title: t('outreach:suit.result'),
-                    render: (_, o) => (
-                      <>
-                        <Tag color={o.matched ? 'green' : 'orange'}>
-                          {t(o.matched ? 'outreach:suit.matchedShort' : 'outreach:suit.mismatch')}
-                        </Tag>
-                        {o.warningAcknowledged && <Tag>{t('outreach:suit.acknowledged')}</Tag>}
-                        {t(`outreach:suit.${o.choice}`)}
-                      </>
-                    ),
-                  },
-                ]}
-              />
+              <OffersTable offers={s.data?.offers ?? []} />
             </Card>
             <Card size="small" title={t('outreach:suit.history')}>
               <Table<Assessment>
