@@ -22,6 +22,8 @@ const ZEnv = z.object({
   SMTP_USER: z.string().optional(),
   SMTP_PASSWORD: z.string().optional(),
   SMTP_FROM: z.string().default('Kefu <kefu@localhost>'),
+  // Verify the mail server's TLS certificate (default). `false` only for a relay with a self-signed certificate.
+  SMTP_TLS_REJECT_UNAUTHORIZED: ZBool.default(true),
   KEFU_PUBLIC_URL: z.string().url('must be a URL such as https://kefu.example.com').optional(),
   KEFU_SESSION_HOURS: z.coerce
     .number()
@@ -50,7 +52,16 @@ export type Config = {
   dataDir: string;
   databaseUrl?: string;
   logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
-  smtp: { host?: string; port: number; secure: boolean; user?: string; password?: string; from: string };
+  smtp: {
+    host?: string;
+    port: number;
+    secure: boolean;
+    user?: string;
+    password?: string;
+    from: string;
+    /** false only when SMTP_TLS_REJECT_UNAUTHORIZED=false: the mail server's certificate is not checked. */
+    tlsRejectUnauthorized?: boolean;
+  };
   publicUrl?: string;
   sessionHours: number;
   loginRateLimit: number;
@@ -85,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       user: e.SMTP_USER,
       password: e.SMTP_PASSWORD,
       from: e.SMTP_FROM,
+      tlsRejectUnauthorized: e.SMTP_TLS_REJECT_UNAUTHORIZED,
     },
     publicUrl: e.KEFU_PUBLIC_URL,
     sessionHours: e.KEFU_SESSION_HOURS,

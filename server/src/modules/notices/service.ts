@@ -4,13 +4,13 @@
 // notice's hours a job creates a call task for the customer's owner (once per notice).
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import nodemailer from 'nodemailer';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/index.ts';
 import { audit } from '../../platform/audit.ts';
 import { type AuthedCtx, type Ctx, withTx } from '../../platform/context.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { defineJob, enqueue } from '../../platform/jobs.ts';
+import { createMailTransport } from '../../platform/mail.ts';
 import { requirePermission, scopeToBranch } from '../../platform/permissions.ts';
 import { normaliseMobile } from '../../platform/sms.ts';
 import { taskAssigneeSql, taskDeskSql } from '../campaigns/service.ts';
@@ -175,13 +175,7 @@ export async function emailNotice(db: Database, noticeId: number, link: string) 
   let error: string | null = null;
   if (!smtp.host) error = 'SMTP is not configured (SMTP_HOST)';
   else {
-    const transport = nodemailer.createTransport({
-      host: smtp.host,
-      port: smtp.port,
-      secure: smtp.secure,
-      ...(smtp.user && { auth: { user: smtp.user, pass: smtp.password ?? '' } }),
-      tls: { rejectUnauthorized: false },
-    });
+    const transport = createMailTransport(smtp);
     try {
       await transport.sendMail({
         from: smtp.from,

@@ -3,11 +3,11 @@
 // with HMAC, expire, and work once.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
-import nodemailer from 'nodemailer';
 import { type Config, loadConfig } from '../../config.ts';
 import type { Database } from '../../db/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { defineJob, enqueue } from '../../platform/jobs.ts';
+import { createMailTransport } from '../../platform/mail.ts';
 
 type Db = Ctx['db'] | Database;
 type Locale = 'zh-CN' | 'zh-TW' | 'en';
@@ -205,13 +205,7 @@ export async function sendTicketEmail(
         .execute();
       return { sent: false };
     }
-    const transport = nodemailer.createTransport({
-      host: smtp.host,
-      port: smtp.port,
-      secure: smtp.secure,
-      ...(smtp.user && { auth: { user: smtp.user, pass: smtp.password ?? '' } }),
-      tls: { rejectUnauthorized: false },
-    });
+    const transport = createMailTransport(smtp);
     try {
       await transport.sendMail({ from: smtp.from, to: e.to_address, subject: e.subject, text: e.body });
     } catch (err) {
