@@ -31,6 +31,8 @@ const ZEnv = z.object({
     .max(24 * 90)
     .default(12),
   KEFU_LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(20),
+  // Sign-in attempts a minute for one username, from all addresses together (beside the per-address limit).
+  KEFU_LOGIN_ACCOUNT_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   KEFU_JOBS: ZBool.default(true),
   KEFU_TRUST_PROXY: ZBool.default(false),
   // SMS gateway (platform/sms.ts): URL, account key, HMAC secret, and the signature 【…】 put before each text.
@@ -65,6 +67,7 @@ export type Config = {
   publicUrl?: string;
   sessionHours: number;
   loginRateLimit: number;
+  loginAccountRateLimit: number;
   jobs: boolean;
   trustProxy: boolean;
   /** The SMS gateway; absent when KEFU_SMS_URL is not set (messages are then recorded as failed). */
@@ -101,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.KEFU_PUBLIC_URL,
     sessionHours: e.KEFU_SESSION_HOURS,
     loginRateLimit: e.KEFU_LOGIN_RATE_LIMIT,
+    loginAccountRateLimit: e.KEFU_LOGIN_ACCOUNT_RATE_LIMIT,
     jobs: e.KEFU_JOBS,
     trustProxy: e.KEFU_TRUST_PROXY,
     sms: e.KEFU_SMS_URL

@@ -25,6 +25,7 @@ export async function createTestApp(
   const config = loadConfig({
     DATABASE_URL: t.url,
     KEFU_LOGIN_RATE_LIMIT: '10000',
+    KEFU_LOGIN_ACCOUNT_RATE_LIMIT: '10000',
     LOG_LEVEL: 'silent',
     ...opts.env,
   });

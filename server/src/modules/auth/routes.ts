@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SESSION_COOKIE, tokenId } from '../../platform/auth.ts';
 import { requireActor } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
 import { commonErrors, ZError, ZLocale, ZOk } from '../../platform/schemas.ts';
 import { describeMe } from './me.ts';
 import { changeOwnPassword, signIn, signOut, updateOwnProfile } from './service.ts';
@@ -24,6 +25,16 @@ export const ZMe = z.object({
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const { config } = app.kefu;
+  // Per account, beside the per-address limit: guesses at one username from many addresses are throttled too.
+  // Every name counts the same, known or not, so a 429 tells nothing about whether it exists.
+  const perAccount = app.createRateLimit({
+    max: config.loginAccountRateLimit,
+    timeWindow: '1 minute',
+    keyGenerator: (req) =>
+      `login-account:${String((req.body as any)?.username ?? '')
+        .trim()
+        .toLowerCase()}`,
+  });
 
   app.post(
     '/auth/login',
@@ -34,6 +45,17 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Sign in with username and password; sets the session cookie',
         body: z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) }),
         response: { 200: ZMe, 400: ZError, 401: ZError, 403: ZError, 423: ZError, 429: ZError },
+      },
+      preHandler: async (req, reply) => {
+        const limit = await perAccount(req);
+        if (!limit.isAllowed && limit.isExceeded) {
+          reply.header('retry-after', limit.ttlInSeconds);
+          throw new AppError(
+            'RATE_LIMITED',
+            429,
+            'Too many sign-in attempts for this account; try again later',
+          );
+        }
       },
     },
     async (req, reply) => {

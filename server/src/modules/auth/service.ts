@@ -18,12 +18,23 @@ export const MAX_FAILED_ATTEMPTS = 5;
 export const LOCK_MINUTES = 15;
 
 const invalid = () => new AppError('INVALID_CREDENTIALS', 401, 'Wrong username or password');
+const locked = (until: Date) =>
+  new AppError('ACCOUNT_LOCKED', 423, 'Account locked after repeated failed sign-ins', undefined, {
+    lockedUntil: until.toISOString(),
+  });
 
+/**
+ * Signs in. The password is verified before anything about the account is told: an unknown name, a disabled
+ * account, a locked account and a wrong password all answer the same 401 until the password is right. Only then
+ * does a lock (423) or a disabled account (403) show. Failures are counted under a row lock on the user, so
+ * parallel guesses are counted one after another: the 5th locks the account (once), the ones after it are
+ * refused, and a right password that reaches the row after the lock is refused too.
+ */
 export async function signIn(ctx: Ctx, input: { username: string; password: string }, sessionHours: number) {
   const db = ctx.db as Database;
   const user = await db
     .selectFrom('users')
-    .select(['id', 'username', 'password_hash', 'status', 'locked_until', 'branch_id'])
+    .select(['id', 'username', 'password_hash', 'branch_id'])
     .where(sql`lower(username)`, '=', input.username.trim().toLowerCase())
     .executeTakeFirst();
   if (!user) {
@@ -35,45 +46,41 @@ export async function signIn(ctx: Ctx, input: { username: string; password: stri
     });
     throw invalid();
   }
+  const passwordOk = await verifyPassword(user.password_hash, input.password);
   const actorLike = { ...ctx, actor: null };
-  if (user.locked_until && user.locked_until.getTime() > Date.now()) {
-    await audit(actorLike, {
-      action: 'auth.login_refused_locked',
-      entity: 'user',
-      entityId: user.id,
-      branchId: user.branch_id,
-      meta: { username: user.username, lockedUntil: user.locked_until },
-    });
-    throw new AppError('ACCOUNT_LOCKED', 423, 'Account locked after repeated failed sign-ins', undefined, {
-      lockedUntil: user.locked_until.toISOString(),
-    });
-  }
-  if (user.status !== 'active') {
-    await audit(actorLike, {
-      action: 'auth.login_failed',
-      entity: 'user',
-      entityId: user.id,
-      branchId: user.branch_id,
-      meta: { reason: 'disabled' },
-    });
-    throw new AppError('ACCOUNT_DISABLED', 403, 'This account is disabled');
-  }
-  if (!(await verifyPassword(user.password_hash, input.password))) {
-    const lockedUntil = await withTx(ctx, async (tx) => {
-      const row = await tx.db
-        .updateTable('users')
-        .set({ failed_attempts: sql`failed_attempts + 1` })
-        .where('id', '=', user.id)
-        .returning(['failed_attempts'])
-        .executeTakeFirstOrThrow();
+  // The outcome is decided with the user's row locked; the audit rows commit, then the refusal is thrown.
+  const outcome = await withTx(actorLike, async (tx) => {
+    const row = await tx.db
+      .selectFrom('users')
+      .select(['status', 'locked_until', 'failed_attempts'])
+      .where('id', '=', user.id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const isLocked = row.locked_until !== null && row.locked_until.getTime() > Date.now();
+    const base = { entity: 'user', entityId: user.id, branchId: user.branch_id } as const;
+    if (isLocked) {
       await audit(tx, {
-        action: 'auth.login_failed',
-        entity: 'user',
-        entityId: user.id,
-        branchId: user.branch_id,
-        meta: { username: user.username, reason: 'wrong_password', attempt: row.failed_attempts },
+        ...base,
+        action: 'auth.login_refused_locked',
+        meta: { username: user.username, lockedUntil: row.locked_until, passwordOk },
       });
-      if (row.failed_attempts < MAX_FAILED_ATTEMPTS) return null;
+      return passwordOk ? locked(row.locked_until!) : invalid();
+    }
+    if (!passwordOk) {
+      const attempt = row.failed_attempts + 1;
+      await audit(tx, {
+        ...base,
+        action: 'auth.login_failed',
+        meta: { username: user.username, reason: 'wrong_password', attempt },
+      });
+      if (attempt < MAX_FAILED_ATTEMPTS) {
+        await tx.db
+          .updateTable('users')
+          .set({ failed_attempts: attempt })
+          .where('id', '=', user.id)
+          .execute();
+        return invalid();
+      }
       const until = new Date(Date.now() + LOCK_MINUTES * 60_000);
       await tx.db
         .updateTable('users')
@@ -81,22 +88,21 @@ export async function signIn(ctx: Ctx, input: { username: string; password: stri
         .where('id', '=', user.id)
         .execute();
       await audit(tx, {
+        ...base,
         action: 'auth.account_locked',
-        entity: 'user',
-        entityId: user.id,
-        branchId: user.branch_id,
         meta: { username: user.username, lockedUntil: until, minutes: LOCK_MINUTES },
       });
-      return until;
-    });
-    if (lockedUntil) {
-      throw new AppError('ACCOUNT_LOCKED', 423, 'Account locked after repeated failed sign-ins', undefined, {
-        lockedUntil: lockedUntil.toISOString(),
-      });
+      // Told as a wrong password: the lock shows only to someone who knows the password.
+      return invalid();
     }
-    throw invalid();
-  }
-  return withTx(ctx, async (tx) => {
+    if (row.status !== 'active') {
+      await audit(tx, {
+        ...base,
+        action: 'auth.login_failed',
+        meta: { username: user.username, reason: 'disabled' },
+      });
+      return new AppError('ACCOUNT_DISABLED', 403, 'This account is disabled');
+    }
     await tx.db
       .updateTable('users')
       .set({ failed_attempts: 0, locked_until: null, last_login_at: sql`now()` })
@@ -106,18 +112,11 @@ export async function signIn(ctx: Ctx, input: { username: string; password: stri
       ip: ctx.ip,
       userAgent: ctx.userAgent ?? null,
     });
-    await audit(
-      { ...tx, actor: null },
-      {
-        action: 'auth.login',
-        entity: 'user',
-        entityId: user.id,
-        branchId: user.branch_id,
-        meta: { username: user.username },
-      },
-    );
+    await audit(tx, { ...base, action: 'auth.login', meta: { username: user.username } });
     return session;
   });
+  if (outcome instanceof AppError) throw outcome;
+  return outcome;
 }
 
 export async function changeOwnPassword(
