@@ -62,6 +62,10 @@ export const roleRoutes: FastifyPluginAsyncZod = async (app) => {
     const beyond = perms.filter((p) => !actor.permissions.has(p));
     if (beyond.length) throw forbidden(`You cannot grant permissions you do not hold: ${beyond.join(', ')}`);
   };
+  const checkHeld = (perms: string[], actor: any) => {
+    const beyond = perms.filter((p) => !actor.permissions.has(p));
+    if (beyond.length) throw forbidden(`This role carries permissions you do not hold: ${beyond.join(', ')}`);
+  };
 
   app.get(
     '/permissions',
@@ -129,6 +133,8 @@ export const roleRoutes: FastifyPluginAsyncZod = async (app) => {
           .forUpdate()
           .executeTakeFirst();
         if (!before) throw notFound('ROLE_NOT_FOUND');
+        // Changing a role that carries permissions one lacks would take power from (or reshape) those above one.
+        checkHeld(before.permissions, req.ctx.actor);
         if (before.builtin)
           throw conflict(
             'ROLE_BUILTIN',
@@ -169,6 +175,7 @@ export const roleRoutes: FastifyPluginAsyncZod = async (app) => {
           .forUpdate()
           .executeTakeFirst();
         if (!before) throw notFound('ROLE_NOT_FOUND');
+        checkHeld(before.permissions, req.ctx.actor);
         if (before.builtin) throw conflict('ROLE_BUILTIN', 'Built-in roles cannot be deleted');
         const used = await tx.db
           .selectFrom('user_roles')

@@ -90,6 +90,24 @@ async function resolveRoles(ctx: AuthedCtx, codes: string[]) {
   return roles;
 }
 
+/**
+ * Changing a user (edit, disable, re-email, reset the password, unlock, change roles) is only for someone who holds
+ * every permission that user holds: otherwise a user administrator could take over or silence a more powerful
+ * account. Answers 403 naming what the actor lacks; the caller's transaction then changes nothing.
+ */
+async function assertCanManage(ctx: AuthedCtx, userId: number) {
+  const held = await ctx.db
+    .selectFrom('user_roles')
+    .innerJoin('roles', 'roles.id', 'user_roles.role_id')
+    .select('roles.permissions')
+    .where('user_roles.user_id', '=', userId)
+    .execute();
+  const beyond = [...new Set(held.flatMap((r) => r.permissions))].filter(
+    (p) => !ctx.actor.permissions.has(p),
+  );
+  if (beyond.length) throw forbidden(`This user holds permissions you do not hold: ${beyond.join(', ')}`);
+}
+
 async function checkPlacement(
   ctx: AuthedCtx,
   branchId: number,
@@ -247,6 +265,7 @@ export async function updateUser(
       .forUpdate()
       .executeTakeFirst();
     if (!before) throw notFound('USER_NOT_FOUND', 'User not found');
+    await assertCanManage({ ...ctx, db: tx.db }, id);
     if (before.version !== input.version)
       throw conflict('VERSION_CONFLICT', 'Someone else changed this user; reload and try again', {
         current: before.version,
@@ -332,16 +351,7 @@ export async function resetPassword(ctx: AuthedCtx, id: number, password: string
       .executeTakeFirst();
     if (!u) throw notFound('USER_NOT_FOUND', 'User not found');
     // Setting someone's password is taking over their account: only over users with no more power than oneself.
-    const held = await tx.db
-      .selectFrom('user_roles')
-      .innerJoin('roles', 'roles.id', 'user_roles.role_id')
-      .select('roles.permissions')
-      .where('user_roles.user_id', '=', id)
-      .execute();
-    const beyond = [...new Set(held.flatMap((r) => r.permissions))].filter(
-      (p) => !ctx.actor.permissions.has(p),
-    );
-    if (beyond.length) throw forbidden(`This user holds permissions you do not hold: ${beyond.join(', ')}`);
+    await assertCanManage({ ...ctx, db: tx.db }, id);
     await tx.db
       .updateTable('users')
       .set({
@@ -372,6 +382,7 @@ export async function unlockUser(ctx: AuthedCtx, id: number) {
       .forUpdate()
       .executeTakeFirst();
     if (!u) throw notFound('USER_NOT_FOUND', 'User not found');
+    await assertCanManage({ ...ctx, db: tx.db }, id);
     await tx.db
       .updateTable('users')
       .set({ failed_attempts: 0, locked_until: null })
