@@ -38,6 +38,7 @@ export const PERMISSIONS = {
     'suitability.write',
     'suitability.manage',
     'notice.send',
+    'notice.confirm_phone',
   ],
   feedback: ['feedback.answer'],
   report: ['report.read'],
@@ -85,6 +86,7 @@ export const BUILTIN_ROLES: Record<string, { name: string; description: string; 
         'callback.write',
         'suitability.read',
         'notice.send',
+        'notice.confirm_phone',
         'report.read',
       ),
     },
@@ -108,6 +110,7 @@ export const BUILTIN_ROLES: Record<string, { name: string; description: string; 
         'suitability.read',
         'suitability.write',
         'notice.send',
+        'notice.confirm_phone',
       ),
     },
     account_manager: {

@@ -120,7 +120,10 @@ export async function dispatchOutbox(db: Database, f: DispatchFilter, opts: Disp
               from sms_outbox o join v on v.id = o.id where o.status = 'sending'
           ), ins as (
             insert into interactions (customer_id, channel, direction, occurred_at, summary, outcome, campaign_id, source)
-            select customer_id, 'sms', 'outbound', now(), left(content, 4000), status, campaign_id, 'system' from src
+            -- the timeline keeps the text but not a risk notice's confirm token (it is the customer's secret)
+            select customer_id, 'sms', 'outbound', now(),
+                   left(regexp_replace(content, '(/notices/confirm/)[A-Za-z0-9_-]+', '\\1…', 'g'), 4000),
+                   status, campaign_id, 'system' from src
             returning id, customer_id
           )
           update sms_outbox o set status = src.status, provider_msg_id = src.msgid, error = src.err,

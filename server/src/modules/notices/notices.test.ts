@@ -7,6 +7,8 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpSmsProvider } from '../../platform/sms.ts';
 import { createTestApp, type TestApp } from '../../test/app.ts';
+import { ensureRole, ensureUser, tableChecksum, userId } from '../../test/fixtures.ts';
+import { listRoutes } from '../../test/routes.ts';
 import { type SmsTestServer, startSmsTestServer } from '../../test/sms-server.ts';
 import { dispatchOutbox } from '../campaigns/dispatcher.ts';
 import { insertCustomers } from '../tasks/fixtures.ts';
@@ -18,6 +20,48 @@ let t: TestApp;
 let gw: SmsTestServer;
 let smtp: SMTPServer;
 const inbox: { to: string; text: string }[] = [];
+
+const tokenIn = (text: string) => /\/api\/notices\/confirm\/([\w-]+)/.exec(text)![1];
+const checksums = () =>
+  Promise.all(['risk_notices', 'interactions', 'tasks', 'audit_log'].map((x) => tableChecksum(t, x)));
+/** The customer's browser: the page's form posted back with the cookie the page set. */
+async function postConfirm(
+  token: string,
+  shown: { body: string; cookies: { name: string; value: string }[] },
+) {
+  const csrf = /name="csrf" value="([^"]+)"/.exec(shown.body)?.[1] ?? '';
+  const cookie = shown.cookies.find((c) => c.name === 'kefu_notice_csrf');
+  return t.app.inject({
+    method: 'POST',
+    url: `/api/notices/confirm/${token}`,
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(cookie && { cookie: `kefu_notice_csrf=${cookie.value}` }),
+    },
+    payload: new URLSearchParams({ csrf }).toString(),
+  });
+}
+/** Sends a notice by SMS as agent and returns its id and the token from the text the customer received. */
+async function sendBySms(title = '追加保证金通知') {
+  const [id] = await insertCustomers(t, 1);
+  await sql`update customers set phone = '13912345670' where id = ${id}`.execute(t.db);
+  const agent = await t.login('agent');
+  const r = await t.call(agent, 'POST', '/api/notices', {
+    customerId: id,
+    kind: 'margin_call',
+    title,
+    body: '请追加保证金。',
+    channels: ['sms'],
+  });
+  expect(r.status).toBe(201);
+  await dispatchOutbox(
+    t.db,
+    { noticeId: r.body.id },
+    { provider: new HttpSmsProvider({ url: gw.url, key: KEY, secret: SECRET }) },
+  );
+  const text = gw.messages.find((m) => m.content.includes(title))!.content;
+  return { id: r.body.id as number, customerId: id, token: tokenIn(text), response: r };
+}
 
 beforeAll(async () => {
   gw = await startSmsTestServer({ key: KEY, secret: SECRET });
@@ -71,6 +115,8 @@ describe('risk notices', () => {
     });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ status: 'sent', smsStatus: 'pending', emailStatus: 'pending' });
+    // The confirm token is the customer's: the staff member who sent the notice never sees it.
+    expect(r.body).not.toHaveProperty('confirmToken');
     await dispatchOutbox(
       t.db,
       { noticeId: r.body.id },
@@ -78,25 +124,44 @@ describe('risk notices', () => {
     );
     // Risk notices go out even to customers who opted out of marketing texts.
     expect(gw.messages.at(-1)).toMatchObject({ mobile: '13912345678' });
-    expect(gw.messages.at(-1)!.content).toContain(
-      `https://kefu.example.com/api/notices/confirm/${r.body.confirmToken}`,
+    // The customer's phone got the link; that is where the token lives.
+    const token = tokenIn(gw.messages.at(-1)!.content);
+    expect(gw.messages.at(-1)!.content).toContain(`https://kefu.example.com/api/notices/confirm/${token}`);
+    expect(await emailNotice(t.db, r.body.id, `https://kefu.example.com/api/notices/confirm/${token}`)).toBe(
+      true,
     );
-    expect(
-      await emailNotice(
-        t.db,
-        r.body.id,
-        `https://kefu.example.com/api/notices/confirm/${r.body.confirmToken}`,
-      ),
-    ).toBe(true);
     expect(inbox.at(-1)!.to).toBe('li@example.com');
     const n = await t.call(agent, 'GET', `/api/notices/${r.body.id}`);
     expect(n.body).toMatchObject({ smsStatus: 'sent', emailStatus: 'sent' });
 
-    const c1 = await t.call(null, 'GET', `/api/notices/confirm/${r.body.confirmToken}`);
-    expect(c1.body).toEqual({ confirmed: true, title: '追加保证金通知', already: false });
-    const c2 = await t.call(null, 'GET', `/api/notices/confirm/${r.body.confirmToken}`);
-    expect(c2.body.already).toBe(true);
+    // Opening the link shows the notice and a button; it confirms nothing.
+    const before = await checksums();
+    const shown = await t.app.inject({ method: 'GET', url: `/api/notices/confirm/${token}` });
+    expect(shown.statusCode).toBe(200);
+    expect(shown.headers['content-type']).toContain('text/html');
+    expect(shown.body).toContain('追加保证金通知');
+    expect(shown.body).toContain('<form method="post"');
+    expect(shown.body).not.toContain('<script');
+    expect(await checksums()).toEqual(before);
+    // The customer's POST from the page confirms, once.
+    const c1 = await postConfirm(token, shown);
+    expect(c1.statusCode).toBe(200);
+    expect(c1.body).toContain('感谢您的确认');
+    const c2 = await postConfirm(token, shown);
+    expect(c2.statusCode).toBe(200);
+    expect(c2.body).toContain('本通知已确认');
+    expect((await t.app.inject({ method: 'GET', url: `/api/notices/confirm/${token}` })).body).toContain(
+      '本通知已确认',
+    );
     expect((await t.call(null, 'GET', `/api/notices/confirm/${'x'.repeat(32)}`)).status).toBe(404);
+    const confirmedRow = await t.db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'meta'])
+      .where('action', '=', 'notice.confirmed')
+      .where('entity_id', '=', String(r.body.id))
+      .execute();
+    expect(confirmedRow).toHaveLength(1);
+    expect(confirmedRow[0]).toMatchObject({ actor_id: null, meta: { by: 'customer' } });
     const timeline = await t.db
       .selectFrom('interactions')
       .select(['channel', 'direction', 'outcome'])
@@ -141,7 +206,20 @@ describe('risk notices', () => {
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ kind: 'call', customer_id: id, status: 'open' });
     const c = await t.call(agent, 'POST', `/api/notices/${r.body.id}/confirm`, { note: '客户来电确认' });
-    expect(c.body).toMatchObject({ status: 'confirmed', confirmedVia: 'manual' });
+    // "Confirmed by phone, recorded by" the agent, and audited with the agent as the actor.
+    expect(c.body).toMatchObject({
+      status: 'confirmed',
+      confirmedVia: 'phone',
+      confirmedBy: { id: await userId(t, 'agent') },
+    });
+    const row = await t.db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'after'])
+      .where('action', '=', 'notice.confirmed_by_phone')
+      .where('entity_id', '=', String(r.body.id))
+      .executeTakeFirstOrThrow();
+    expect(row.actor_id).toBe(await userId(t, 'agent'));
+    expect(row.after).toMatchObject({ via: 'phone', note: '客户来电确认' });
     expect(
       (
         await t.db
@@ -168,5 +246,94 @@ describe('risk notices', () => {
       code: 'CHANNEL_UNAVAILABLE',
       fields: { channels: 'NO_EMAIL' },
     });
+  });
+
+  it('a staff member cannot obtain the token from any response', async () => {
+    const { id, customerId, token, response } = await sendBySms('保证金不足提示（令牌检查）');
+    expect(JSON.stringify(response.body)).not.toContain(token);
+    await emailNotice(t.db, id, `https://kefu.example.com/api/notices/confirm/${token}`);
+    // Every GET route, as the administrator (every permission), with its ids set to the notice's and the
+    // customer's: no body carries the token (the SMS text on the timeline has it cut out).
+    const admin = await t.login('admin');
+    const leaks: string[] = [];
+    const gets = listRoutes(t.app).filter((r) => r.method === 'GET' && !r.url.includes(':token'));
+    for (const r of gets)
+      for (const v of new Set([String(id), String(customerId)])) {
+        const url = r.url.replace(/:([A-Za-z0-9_]+)/g, v);
+        const res = await t.app.inject({ method: 'GET', url, headers: { cookie: admin } });
+        if (res.body.includes(token)) leaks.push(`${r.key} as ${url}`);
+      }
+    expect(leaks).toEqual([]);
+    const timeline = await t.db
+      .selectFrom('interactions')
+      .select('summary')
+      .where('customer_id', '=', customerId)
+      .where('channel', '=', 'sms')
+      .executeTakeFirstOrThrow();
+    expect(timeline.summary).toContain('/api/notices/confirm/…');
+    expect(timeline.summary).not.toContain(token);
+  });
+
+  it("the link GET changes nothing; a POST without the page's CSRF value, or after expiry, confirms nothing", async () => {
+    const { id, token } = await sendBySms('强平风险提示（CSRF）');
+    const before = await checksums();
+    // A link scanner: GET, HEAD, and again.
+    for (const method of ['GET', 'HEAD', 'GET'] as const)
+      expect((await t.app.inject({ method, url: `/api/notices/confirm/${token}` })).statusCode).toBe(200);
+    expect(await checksums()).toEqual(before);
+    // Another site posting the form: no SameSite=Strict cookie comes along.
+    const forged = await t.app.inject({
+      method: 'POST',
+      url: `/api/notices/confirm/${token}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'csrf=guessed-value-000000',
+    });
+    expect(forged.statusCode).toBe(403);
+    const shown = await t.app.inject({ method: 'GET', url: `/api/notices/confirm/${token}` });
+    const wrongCsrf = await t.app.inject({
+      method: 'POST',
+      url: `/api/notices/confirm/${token}`,
+      headers: { 'content-type': 'application/json', cookie: 'kefu_notice_csrf=other-value-0000000' },
+      payload: { csrf: /name="csrf" value="([^"]+)"/.exec(shown.body)![1] },
+    });
+    expect(wrongCsrf.statusCode).toBe(403);
+    expect(await checksums()).toEqual(before);
+    // An expired link shows it is expired and confirms nothing.
+    await sql`update risk_notices set token_expires_at = now() - interval '1 minute' where id = ${id}`.execute(
+      t.db,
+    );
+    const expiredBefore = await checksums();
+    const page = await t.app.inject({ method: 'GET', url: `/api/notices/confirm/${token}` });
+    expect(page.statusCode).toBe(410);
+    expect(page.body).toContain('已过期');
+    expect((await postConfirm(token, shown)).statusCode).toBe(410);
+    expect(await checksums()).toEqual(expiredBefore);
+    const agent = await t.login('agent');
+    expect((await t.call(agent, 'GET', `/api/notices/${id}`)).body.status).toBe('sent');
+  });
+
+  it("the page speaks the customer's language (zh-CN unless the browser asks otherwise)", async () => {
+    const { token } = await sendBySms('语言测试通知');
+    const get = (lang?: string) =>
+      t.app.inject({
+        method: 'GET',
+        url: `/api/notices/confirm/${token}`,
+        headers: lang ? { 'accept-language': lang } : {},
+      });
+    expect((await get()).body).toContain('我已收到并知悉');
+    expect((await get('en-US,en;q=0.9')).body).toContain('I have received this notice');
+    expect((await get('zh-TW,zh;q=0.8')).body).toContain('我已收到並知悉');
+    expect((await get('fr-FR')).body).toContain('lang="zh-CN"');
+  });
+
+  it('recording a phone confirmation needs its own permission', async () => {
+    const { id } = await sendBySms('权限测试通知');
+    await ensureRole(t, 'notice_sender_only', ['customer.read', 'notice.send']);
+    await ensureUser(t, 'bj_sender', { branch: 'BJ01', roles: ['notice_sender_only'] });
+    const sender = await t.login('bj_sender');
+    const before = await checksums();
+    const res = await t.call(sender, 'POST', `/api/notices/${id}/confirm`, { note: '来电' });
+    expect(res.status).toBe(403);
+    expect(await checksums()).toEqual(before);
   });
 });

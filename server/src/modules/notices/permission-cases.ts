@@ -1,5 +1,6 @@
 // Who may call the risk-notice routes (the permission table, see test/permission-table.ts): customer.read to see,
-// notice.send to send and to confirm by hand; the customer's confirm link is public (its token is the secret).
+// notice.send to send, notice.confirm_phone to record a confirmation taken by phone; the customer's confirm link
+// (its page and its form's POST) is public: its token is the secret.
 import type { TestApp } from '../../test/app.ts';
 import { branchId, uniq, userId } from '../../test/fixtures.ts';
 import { addCases, type RoleCode } from '../../test/permission-table.ts';
@@ -14,6 +15,7 @@ const READ: RoleCode[] = [
   'readonly',
 ];
 const SEND: RoleCode[] = ['admin', 'supervisor', 'agent'];
+const CONFIRM_PHONE: RoleCode[] = ['admin', 'supervisor', 'agent'];
 
 async function customer(t: TestApp, branch = 'BJ01') {
   const r = await t.db
@@ -74,7 +76,7 @@ addCases([
   },
   {
     route: 'POST /api/notices/:id/confirm',
-    allowed: SEND,
+    allowed: CONFIRM_PHONE,
     request: async (t) => ({
       url: `/api/notices/${await riskNotice(t)}/confirm`,
       body: { note: '来电确认' },
@@ -85,5 +87,11 @@ addCases([
     route: 'GET /api/notices/confirm/:token',
     allowed: 'public',
     request: async () => ({ url: `/api/notices/confirm/${'t'.repeat(32)}` }),
+  },
+  {
+    route: 'POST /api/notices/confirm/:token',
+    allowed: 'public',
+    request: async () => ({ url: `/api/notices/confirm/${'t'.repeat(32)}`, body: { csrf: 'c'.repeat(32) } }),
+    tables: ['risk_notices'],
   },
 ]);

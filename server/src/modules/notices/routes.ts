@@ -1,10 +1,32 @@
 // HTTP routes of risk notices: send (SMS and/or email), list, read, confirm by hand, and the customer's public
 // confirm link.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
 import { commonErrors, ZError, ZId, ZIdParams, ZLimit } from '../../platform/schemas.ts';
-import { confirmByToken, confirmManually, getNotice, listNotices, sendNotice } from './service.ts';
+import { confirmPage, type PageMessage, pageLocale } from './page.ts';
+import {
+  confirmByPhone,
+  confirmByToken,
+  getNotice,
+  listNotices,
+  noticeByToken,
+  sendNotice,
+} from './service.ts';
+
+/** The confirm page's form carries this cookie's value back (double submit; SameSite=Strict stops other sites). */
+const CSRF_COOKIE = 'kefu_notice_csrf';
+const ZToken = z.object({
+  token: z
+    .string()
+    .min(20)
+    .max(100)
+    .regex(/^[\w-]+$/),
+});
+const ZPage = z.string().describe('an HTML page for the customer');
 
 const ZNotice = z.object({
   id: z.number(),
@@ -19,6 +41,8 @@ const ZNotice = z.object({
   emailStatus: z.string().nullable(),
   confirmedAt: z.string().nullable(),
   confirmedVia: z.string().nullable(),
+  /** Who recorded a confirmation taken by phone; null when the customer confirmed through the link. */
+  confirmedBy: z.object({ id: z.number(), displayName: z.string() }).nullable(),
   chaseAfterHours: z.number(),
   chasedAt: z.string().nullable(),
   sentBy: z.number().nullable(),
@@ -64,7 +88,7 @@ export const noticeRoutes: FastifyPluginAsyncZod = async (app) => {
             .max(2),
           chaseAfterHours: z.number().int().min(1).max(720).optional(),
         }),
-        response: { 201: ZNotice.extend({ confirmToken: z.string() }), ...commonErrors },
+        response: { 201: ZNotice, ...commonErrors },
       },
     },
     async (req, reply) => {
@@ -92,7 +116,8 @@ export const noticeRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Confirm receipt by hand (the customer confirmed by phone or at the counter)',
+        summary:
+          'Record that the customer confirmed receipt by phone (or at the counter): "confirmed by phone, recorded by" the caller',
         params: ZIdParams,
         body: z.object({ note: z.string().max(500).nullish() }),
         response: { 200: ZNotice, ...commonErrors },
@@ -100,30 +125,95 @@ export const noticeRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       requireActor(req.ctx);
-      return confirmManually(req.ctx, req.params.id, req.body);
+      return confirmByPhone(req.ctx, req.params.id, req.body);
     },
   );
+  // The customer's form posts application/x-www-form-urlencoded (no script on the page); parsed here only.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 4096 },
+    (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+  );
+  const page = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    p: Parameters<typeof confirmPage>[1],
+  ) =>
+    reply
+      .status(status)
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer')
+      .send(confirmPage(pageLocale(req.headers['accept-language']), p));
+  const publicLimit = { max: 30, timeWindow: '1 minute' };
+
   app.get(
     '/notices/confirm/:token',
     {
-      config: { public: true },
+      config: { public: true, rateLimit: publicLimit },
       schema: {
         tags,
-        summary: "The customer's confirm link from the SMS or email (public)",
-        params: z.object({
-          token: z
-            .string()
-            .min(20)
-            .max(100)
-            .regex(/^[\w-]+$/),
-        }),
-        response: {
-          200: z.object({ confirmed: z.boolean(), title: z.string(), already: z.boolean() }),
-          400: ZError,
-          404: ZError,
-        },
+        summary:
+          "The customer's confirm link from the SMS or email (public): a page showing the notice and a confirm button; reading it changes nothing",
+        params: ZToken,
+        response: { 200: ZPage, 400: ZError, 404: ZPage, 410: ZPage },
       },
     },
-    async (req) => confirmByToken(req.ctx, req.params.token),
+    async (req, reply) => {
+      const n = await noticeByToken(req.ctx, req.params.token);
+      if (!n) return page(req, reply, 404, { message: 'invalid' });
+      if (n.state === 'confirmed') return page(req, reply, 200, { title: n.title, message: 'already' });
+      if (n.state === 'expired') return page(req, reply, 410, { title: n.title, message: 'expired' });
+      const csrf = randomBytes(24).toString('base64url');
+      reply.setCookie(CSRF_COOKIE, csrf, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: req.protocol === 'https',
+        path: '/api/notices/confirm',
+        maxAge: 3600,
+      });
+      return page(req, reply, 200, {
+        title: n.title,
+        body: n.body,
+        form: { action: `/api/notices/confirm/${req.params.token}`, csrf },
+      });
+    },
+  );
+  app.post(
+    '/notices/confirm/:token',
+    {
+      config: { public: true, rateLimit: publicLimit },
+      schema: {
+        tags,
+        summary:
+          "The customer confirms receipt (public; the form of the link's page, with its CSRF value): single use, refused after the link expires",
+        params: ZToken,
+        body: z.object({ csrf: z.string().min(1).max(100) }),
+        response: { 200: ZPage, 400: ZError, 403: ZPage, 404: ZPage, 410: ZPage },
+      },
+    },
+    async (req, reply) => {
+      const n = await noticeByToken(req.ctx, req.params.token);
+      if (!n) return page(req, reply, 404, { message: 'invalid' });
+      const cookie = req.cookies[CSRF_COOKIE] ?? '';
+      const sent = req.body.csrf;
+      const same =
+        cookie.length > 0 &&
+        cookie.length === sent.length &&
+        timingSafeEqual(Buffer.from(cookie), Buffer.from(sent));
+      if (!same) return page(req, reply, 403, { title: n.title, message: 'retry' });
+      let result: Awaited<ReturnType<typeof confirmByToken>>;
+      try {
+        result = await confirmByToken(req.ctx, req.params.token);
+      } catch (e) {
+        if (e instanceof AppError && e.status === 404) return page(req, reply, 404, { message: 'invalid' });
+        throw e;
+      }
+      reply.clearCookie(CSRF_COOKIE, { path: '/api/notices/confirm' });
+      const message: PageMessage =
+        result.state === 'confirmed' ? 'done' : result.state === 'already' ? 'already' : 'expired';
+      return page(req, reply, result.state === 'expired' ? 410 : 200, { title: result.title, message });
+    },
   );
 };

@@ -40,15 +40,24 @@ const noticeOut = (r: any, sms?: { status: string } | null) => ({
   emailStatus: r.email_status,
   confirmedAt: iso(r.confirmed_at),
   confirmedVia: r.confirmed_via,
+  confirmedBy: r.confirmed_by ? { id: r.confirmed_by, displayName: r.confirmed_by_name ?? '' } : null,
   chaseAfterHours: r.chase_after_hours,
   chasedAt: iso(r.chased_at),
   sentBy: r.sent_by,
   createdAt: r.created_at.toISOString(),
 });
 
+/** The notice's columns and the name of the staff member who recorded a confirmation by phone. */
+const withConfirmer = (db: Ctx['db']) =>
+  db
+    .selectFrom('risk_notices')
+    .leftJoin('users as confirmer', 'confirmer.id', 'risk_notices.confirmed_by')
+    .selectAll('risk_notices')
+    .select('confirmer.display_name as confirmed_by_name');
+
 async function load(ctx: AuthedCtx, id: number) {
   const r = await scopeToBranch(
-    ctx.db.selectFrom('risk_notices').selectAll().where('id', '=', id),
+    withConfirmer(ctx.db).where('risk_notices.id', '=', id),
     ctx.actor,
     'risk_notices.branch_id',
   ).executeTakeFirst();
@@ -71,10 +80,10 @@ export async function listNotices(
   q: { customerId?: number; status?: 'sent' | 'confirmed'; limit: number },
 ) {
   requirePermission(ctx.actor, 'customer.read');
-  let qb = scopeToBranch(ctx.db.selectFrom('risk_notices').selectAll(), ctx.actor, 'risk_notices.branch_id');
-  if (q.customerId) qb = qb.where('customer_id', '=', q.customerId);
-  if (q.status) qb = qb.where('status', '=', q.status);
-  const rows = await qb.orderBy('id', 'desc').limit(q.limit).execute();
+  let qb = scopeToBranch(withConfirmer(ctx.db), ctx.actor, 'risk_notices.branch_id');
+  if (q.customerId) qb = qb.where('risk_notices.customer_id', '=', q.customerId);
+  if (q.status) qb = qb.where('risk_notices.status', '=', q.status);
+  const rows = await qb.orderBy('risk_notices.id', 'desc').limit(q.limit).execute();
   const sms = rows.length
     ? await ctx.db
         .selectFrom('sms_outbox')
@@ -104,7 +113,7 @@ export async function sendNotice(
 ) {
   requirePermission(ctx.actor, 'notice.send');
   const channels = [...new Set(input.channels)];
-  const { id, token } = await withTx(ctx, async (tx) => {
+  const { id } = await withTx(ctx, async (tx) => {
     const c0 = await assertCustomerVisible(tx as AuthedCtx, input.customerId);
     const c = await tx.db
       .selectFrom('customers')
@@ -162,9 +171,10 @@ export async function sendNotice(
       branchId: c0.branch_id,
       after: { customerId: input.customerId, kind: input.kind, title: input.title, channels },
     });
-    return { id: row.id, token };
+    return { id: row.id };
   });
-  return { ...(await load(ctx, id)), confirmToken: token };
+  // The token is the customer's: it leaves only in the SMS and the email, never in a staff response.
+  return load(ctx, id);
 }
 
 /** Emails a notice (SMTP as configured for Kefu); the result goes on the timeline. Throws to be retried. */
@@ -261,17 +271,40 @@ async function confirm(db: Ctx['db'], id: number, via: string) {
   return r;
 }
 
-/** The customer's confirm link (public, single use: the token is only good while the notice is unconfirmed). */
+export type LinkState = 'open' | 'confirmed' | 'expired';
+
+/**
+ * What the customer's confirm link shows (GET): the notice's title and text and whether it can still be
+ * confirmed. Reads only — a link scanner or a preview that fetches the link confirms nothing.
+ */
+export async function noticeByToken(ctx: Ctx, token: string) {
+  const n = await ctx.db
+    .selectFrom('risk_notices')
+    .select(['title', 'body', 'status', 'token_expires_at', 'confirmed_at'])
+    .where('token_hash', '=', hashToken(token))
+    .executeTakeFirst();
+  if (!n) return null;
+  const state: LinkState =
+    n.status === 'confirmed' ? 'confirmed' : n.token_expires_at.getTime() <= Date.now() ? 'expired' : 'open';
+  return { state, title: n.title, body: n.body, confirmedAt: iso(n.confirmed_at) };
+}
+
+/**
+ * The customer's confirmation (POST from the link's page). Single use: once confirmed the link confirms nothing
+ * more; an expired link confirms nothing. The audit row says the customer confirmed through the link (no staff
+ * actor), from which address and browser.
+ */
 export async function confirmByToken(ctx: Ctx, token: string) {
-  return withTx(ctx, async (tx) => {
+  return withTx({ ...ctx, actor: null }, async (tx) => {
     const n = await tx.db
       .selectFrom('risk_notices')
-      .select(['id', 'status', 'title', 'branch_id'])
+      .select(['id', 'status', 'title', 'branch_id', 'token_expires_at'])
       .where('token_hash', '=', hashToken(token))
       .forUpdate()
       .executeTakeFirst();
     if (!n) throw notFound('NOTICE_LINK_INVALID', 'This link is not valid');
-    if (n.status === 'confirmed') return { confirmed: true, title: n.title, already: true };
+    if (n.status === 'confirmed') return { state: 'already' as const, title: n.title };
+    if (n.token_expires_at.getTime() <= Date.now()) return { state: 'expired' as const, title: n.title };
     await confirm(tx.db, n.id, 'link');
     await audit(tx, {
       action: 'notice.confirmed',
@@ -279,13 +312,18 @@ export async function confirmByToken(ctx: Ctx, token: string) {
       entityId: n.id,
       branchId: n.branch_id,
       after: { via: 'link' },
+      meta: { by: 'customer', userAgent: ctx.userAgent ?? null },
     });
-    return { confirmed: true, title: n.title, already: false };
+    return { state: 'confirmed' as const, title: n.title };
   });
 }
 
-export async function confirmManually(ctx: AuthedCtx, id: number, input: { note?: string | null }) {
-  requirePermission(ctx.actor, 'notice.send');
+/**
+ * A confirmation the customer gave by phone (or at the counter), recorded by a staff member: its own permission,
+ * kept apart from the customer's link ("confirmed by phone, recorded by …"), audited with the staff actor.
+ */
+export async function confirmByPhone(ctx: AuthedCtx, id: number, input: { note?: string | null }) {
+  requirePermission(ctx.actor, 'notice.confirm_phone');
   await withTx(ctx, async (tx) => {
     const n = await scopeToBranch(
       tx.db.selectFrom('risk_notices').selectAll().where('id', '=', id).forUpdate(),
@@ -294,13 +332,18 @@ export async function confirmManually(ctx: AuthedCtx, id: number, input: { note?
     ).executeTakeFirst();
     if (!n) throw notFound('NOTICE_NOT_FOUND', 'Notice not found');
     if (n.status === 'confirmed') throw conflict('NOTICE_CONFIRMED', 'This notice is already confirmed');
-    await confirm(tx.db, id, 'manual');
+    await confirm(tx.db, id, 'phone');
+    await tx.db
+      .updateTable('risk_notices')
+      .set({ confirmed_by: ctx.actor.id })
+      .where('id', '=', id)
+      .execute();
     await audit(tx, {
-      action: 'notice.confirmed',
+      action: 'notice.confirmed_by_phone',
       entity: 'risk_notice',
       entityId: id,
       branchId: n.branch_id,
-      after: { via: 'manual', note: input.note ?? null },
+      after: { via: 'phone', recordedBy: ctx.actor.id, note: input.note ?? null },
     });
   });
   return load(ctx, id);

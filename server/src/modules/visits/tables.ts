@@ -48,6 +48,10 @@ export interface RiskNoticeTable {
   email_status: 'pending' | 'sent' | 'failed' | 'skipped' | null;
   email_error: string | null;
   email_sent_at: Ts;
+  /** Until when the customer's confirm link works (7 days after sending unless set). */
+  token_expires_at: Generated<Date>;
+  /** The staff member who recorded a confirmation taken by phone; null for the customer's own link. */
+  confirmed_by: number | null;
 }
 
 export interface VisitTables {
