@@ -24,6 +24,7 @@ import { actorFromSession, SESSION_COOKIE } from './platform/auth.ts';
 import type { Ctx } from './platform/context.ts';
 import { AppError, fromPgError } from './platform/errors.ts';
 import type { Actor } from './platform/permissions.ts';
+import { registerPiiHook } from './platform/pii.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -108,6 +109,9 @@ export async function buildApp(opts: { db: Database; config: Config; logger?: bo
       throw new AppError('UNAUTHENTICATED', 401, 'Sign in first');
     }
   });
+
+  // Every JSON response's personal data is masked (or its unmasked read audited) here: docs/SECURITY.md.
+  registerPiiHook(app);
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {

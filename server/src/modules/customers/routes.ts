@@ -170,6 +170,8 @@ export const customerRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/customers/:id/reveal',
     {
+      // Returns personal data on purpose and audits it as customer.pii_revealed (platform/pii.ts lets it pass).
+      config: { pii: 'revealed' },
       schema: {
         tags,
         summary: 'Unmasked ID number / phones for a user with customer.pii; audited as customer.pii_revealed',

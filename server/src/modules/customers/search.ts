@@ -20,7 +20,7 @@ import {
 } from './normalize.ts';
 import { SUMMARY_COLUMNS, scopedCustomers } from './repo.ts';
 import type { TCustomerQuery, ZFilter } from './schema.ts';
-import { auditUnmaskedView, customerSummaryOut } from './service.ts';
+import { customerSummaryOut } from './service.ts';
 
 type Filter = z.infer<typeof ZFilter>;
 type Cond = RawBuilder<SqlBool>;
@@ -355,7 +355,6 @@ export async function searchCustomers(
   const items = rows.slice(0, input.limit);
   const last = items[items.length - 1];
   const count = input.withCount ? await boundedCount(ctx, base) : null;
-  await auditUnmaskedView(ctx, items);
   return {
     items: items.map((r) => customerSummaryOut(ctx.actor, r)),
     nextCursor: more && last ? encodeCursor([last.sort_key, last.id]) : null,

@@ -6,7 +6,7 @@ import { AppError, badRequest, conflict, forbidden } from '../../platform/errors
 import { assertInScope, can, requirePermission } from '../../platform/permissions.ts';
 import { decodeCursor, encodeCursor } from '../../platform/schemas.ts';
 import { type CustomFieldDef, loadCustomFields } from './custom-fields.ts';
-import { canSeePii, maskField, maskIdNumber, maskPhone } from './mask.ts';
+import { canSeePii, maskField, maskPii, maskValue, type PiiKind } from './mask.ts';
 import { type ContactValues, type CustomerValues, FIELD_COLUMNS, prepareCustomer } from './prepare.ts';
 import {
   assertCustomerVisible,
@@ -30,22 +30,20 @@ type Actor = AuthedCtx['actor'];
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 export function contactOut(actor: Actor, c: ContactRow) {
-  const pii = canSeePii(actor);
   return {
     id: c.id,
     name: c.name,
     role: c.role,
-    phone: pii ? c.phone : maskPhone(c.phone),
-    phoneBackup: pii ? c.phone_backup : maskPhone(c.phone_backup),
-    email: c.email,
+    phone: maskPii(actor, 'phone', c.phone),
+    phoneBackup: maskPii(actor, 'phone', c.phone_backup),
+    email: maskPii(actor, 'email', c.email),
     isPrimary: c.is_primary,
     notes: c.notes,
   };
 }
 
-/** The list form of a customer. ID number and phone masked unless the actor has customer.pii. */
+/** The list form of a customer. Personal data masked (platform/pii.ts) unless the actor has customer.pii. */
 export function customerSummaryOut(actor: Actor, r: Record<string, any>) {
-  const pii = canSeePii(actor);
   return {
     id: r.id,
     code: r.code,
@@ -59,8 +57,8 @@ export function customerSummaryOut(actor: Actor, r: Record<string, any>) {
     tier: r.tier,
     tags: r.tags ?? [],
     idType: r.id_type,
-    idNumber: pii ? r.id_number : maskIdNumber(r.id_number),
-    phone: pii ? r.phone : maskPhone(r.phone),
+    idNumber: maskPii(actor, 'id_number', r.id_number),
+    phone: maskPii(actor, 'phone', r.phone),
     registeredName: r.registered_name,
     riskLevel: r.risk_level,
     custom: r.custom ?? {},
@@ -77,10 +75,10 @@ export function customerOut(actor: Actor, r: CustomerRow, contacts: ContactRow[]
     sourceChannel: r.source_channel,
     notes: r.notes,
     gender: r.gender,
-    birthDate: r.birth_date ? dateOnly(r.birth_date) : null,
-    phoneBackup: pii ? r.phone_backup : maskPhone(r.phone_backup),
-    email: r.email,
-    address: r.address,
+    birthDate: maskPii(actor, 'birth_date', r.birth_date ? dateOnly(r.birth_date) : null),
+    phoneBackup: maskPii(actor, 'phone', r.phone_backup),
+    email: maskPii(actor, 'email', r.email),
+    address: maskPii(actor, 'address', r.address),
     occupation: r.occupation,
     employer: r.employer,
     creditCode: r.credit_code,
@@ -130,12 +128,6 @@ export function changes(before: Snapshot, after: Snapshot): HistoryRow[] {
 
 /** Personal data in a history or audit value, masked for an actor (null actor: always masked). */
 export function maskHistoryValue(actor: Actor | null, field: string, v: unknown): unknown {
-  if (field === 'contacts' && Array.isArray(v))
-    return v.map((c: any) => ({
-      ...c,
-      phone: maskField(actor, 'phone', c.phone),
-      phoneBackup: maskField(actor, 'phone', c.phoneBackup),
-    }));
   return maskField(actor, field, v);
 }
 const maskedForAudit = (s: Snapshot) =>
@@ -187,40 +179,8 @@ export async function getCustomer(ctx: AuthedCtx, id: number) {
   requirePermission(ctx.actor, 'customer.read');
   const row = await findCustomer(ctx, id);
   const contacts = await contactsOf(ctx, [id]);
-  await auditUnmaskedView(ctx, [row], contacts);
+  // An unmasked read is audited where every response leaves the server (platform/pii.ts).
   return customerOut(ctx.actor, row, contacts);
-}
-
-/** Every response that carries unmasked personal data leaves an audit row (SPEC §1: every unmasked view is logged). */
-export async function auditUnmaskedView(
-  ctx: AuthedCtx,
-  rows: {
-    id: number;
-    branch_id: number;
-    id_number?: string | null;
-    phone?: string | null;
-    phone_backup?: string | null;
-  }[],
-  contacts: ContactRow[] = [],
-) {
-  if (!canSeePii(ctx.actor)) return;
-  const ids = rows
-    .filter(
-      (r) =>
-        r.id_number ||
-        r.phone ||
-        r.phone_backup ||
-        contacts.some((c) => c.customer_id === r.id && (c.phone || c.phone_backup)),
-    )
-    .map((r) => r.id);
-  if (ids.length === 0) return;
-  await audit(ctx, {
-    action: 'customer.pii_viewed',
-    entity: 'customer',
-    entityId: ids.length === 1 ? ids[0] : null,
-    branchId: rows.length === 1 ? rows[0].branch_id : null,
-    meta: { customerIds: ids },
-  });
 }
 
 async function freshOut(ctx: AuthedCtx, id: number) {
@@ -261,6 +221,47 @@ export async function createCustomer(
   return freshOut(ctx, id);
 }
 
+const MASKED_INPUTS: [keyof TCustomerInput & string, keyof CustomerValues, PiiKind][] = [
+  ['idNumber', 'id_number', 'id_number'],
+  ['phone', 'phone', 'phone'],
+  ['phoneBackup', 'phone_backup', 'phone'],
+  ['email', 'email', 'email'],
+  ['address', 'address', 'address'],
+  ['birthDate', 'birth_date', 'birth_date'],
+];
+
+/**
+ * A user without customer.pii edits a form that shows masked values: a value sent back exactly as it was shown
+ * (138****5678, z***@example.com, 上海市浦东新区***, 1990-**-**) means "unchanged", never "store the mask".
+ */
+function keepMaskedValues(
+  actor: Actor,
+  input: TCustomerInput,
+  before: CustomerValues,
+  contacts: ContactRow[],
+): TCustomerInput {
+  if (canSeePii(actor)) return input;
+  const out: Record<string, unknown> = { ...input };
+  for (const [field, col, kind] of MASKED_INPUTS) {
+    const was = before[col] as string | null;
+    if (typeof out[field] === 'string' && was && out[field] === maskValue(kind, was)) delete out[field];
+  }
+  if (input.contacts)
+    out.contacts = input.contacts.map((c) => {
+      const old = c.id ? contacts.find((x) => x.id === c.id) : undefined;
+      if (!old) return c;
+      const keep = (v: string | null | undefined, was: string | null, kind: PiiKind) =>
+        typeof v === 'string' && was && v === maskValue(kind, was) ? was : v;
+      return {
+        ...c,
+        phone: keep(c.phone, old.phone, 'phone'),
+        phoneBackup: keep(c.phoneBackup, old.phone_backup, 'phone'),
+        email: keep(c.email, old.email, 'email'),
+      };
+    });
+  return out as TCustomerInput;
+}
+
 /**
  * Applies a change to a locked customer inside a transaction: validation, references, row, contacts, history
  * (one row per changed field) and audit. Returns whether anything changed.
@@ -277,6 +278,7 @@ async function applyChange(
     });
   const beforeValues = rowValues(before);
   const beforeContacts = await contactsOf(tx, [before.id]);
+  input = keepMaskedValues(tx.actor, input, beforeValues, beforeContacts);
   const { values, contacts, errors } = prepareCustomer(input, beforeValues, defs, {
     branchId: before.branch_id,
   });

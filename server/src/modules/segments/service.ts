@@ -12,7 +12,7 @@ import { type Actor, branchScope, requirePermission } from '../../platform/permi
 import { decodeCursor, encodeCursor } from '../../platform/schemas.ts';
 import { type CustomFieldDef, loadCustomFields } from '../customers/custom-fields.ts';
 import { SUMMARY_COLUMNS, scopedCustomers } from '../customers/repo.ts';
-import { auditUnmaskedView, customerSummaryOut } from '../customers/service.ts';
+import { customerSummaryOut } from '../customers/service.ts';
 import { checkRule, compileRule, RuleError, type RuleGroup, usesMetrics } from './compile.ts';
 
 /** Live counts stop here, so a count never scans more than this many matches. */
@@ -354,7 +354,6 @@ async function memberPage(
     .execute();
   const more = rows.length > q.limit;
   const items = rows.slice(0, q.limit);
-  await auditUnmaskedView(ctx, items);
   return {
     items: items.map((r) => customerSummaryOut(ctx.actor, r)),
     nextCursor: more && items.length ? encodeCursor([items[items.length - 1].id]) : null,

@@ -9,7 +9,7 @@ import type { AuthedCtx } from '../../../platform/context.ts';
 import { requirePermission } from '../../../platform/permissions.ts';
 import { csvLine, escapeFormula, UTF8_BOM } from '../import/csv-write.ts';
 import { BUILTIN_FIELDS, type Locale } from '../import/fields.ts';
-import { canSeePii, maskIdNumber, maskPhone } from '../mask.ts';
+import { canSeePii, maskField } from '../mask.ts';
 import type { TCustomerQuery } from '../schema.ts';
 import { customerSearchQuery } from '../search.ts';
 
@@ -27,11 +27,16 @@ const dateOnly = (d: unknown) => {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 };
 
-/** Exported columns; headers are the import's labels, so an exported file imports back. */
+/**
+ * Exported columns; headers are the import's labels, so an exported file imports back. Without customer.pii
+ * every cell goes through the one masking path (platform/pii.ts): by column name, free text by pattern.
+ */
 function columns(pii: boolean): Column[] {
-  const c = (key: string, value: (r: Row) => unknown): Column => ({ key, label: label(key), value });
-  const id = (v: string | null) => (pii ? v : maskIdNumber(v));
-  const ph = (v: string | null) => (pii ? v : maskPhone(v));
+  const c = (key: string, value: (r: Row) => unknown): Column => ({
+    key,
+    label: label(key),
+    value: pii ? value : (r) => maskField(null, key, value(r)),
+  });
   return [
     c('code', (r) => r.code),
     c('name', (r) => r.name),
@@ -40,11 +45,11 @@ function columns(pii: boolean): Column[] {
     c('branch', (r) => r.branch_code),
     c('owner', (r) => r.owner_username),
     c('idType', (r) => r.id_type),
-    c('idNumber', (r) => id(r.id_number)),
+    c('idNumber', (r) => r.id_number),
     c('gender', (r) => r.gender),
     c('birthDate', (r) => dateOnly(r.birth_date)),
-    c('phone', (r) => ph(r.phone)),
-    c('phoneBackup', (r) => ph(r.phone_backup)),
+    c('phone', (r) => r.phone),
+    c('phoneBackup', (r) => r.phone_backup),
     c('email', (r) => r.email),
     c('address', (r) => r.address),
     c('occupation', (r) => r.occupation),
