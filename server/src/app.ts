@@ -23,6 +23,7 @@ import { modules } from './modules/index.ts';
 import { actorFromSession, SESSION_COOKIE } from './platform/auth.ts';
 import type { Ctx } from './platform/context.ts';
 import { AppError, fromPgError } from './platform/errors.ts';
+import { logSerializers } from './platform/log.ts';
 import type { Actor } from './platform/permissions.ts';
 import { registerPiiHook } from './platform/pii.ts';
 
@@ -44,12 +45,36 @@ declare module 'fastify' {
 export type KefuRoute = { method: string; url: string; public: boolean; schema?: FastifySchema };
 
 export type KefuApp = FastifyInstance;
+/**
+ * Browser features Kefu uses: the location, for a visit's check-in (self only). Everything else is off —
+ * camera, microphone, payment, USB, sensors, screen capture — so injected content could not ask for them.
+ */
+export const PERMISSIONS_POLICY = [
+  'geolocation=(self)',
+  'camera=()',
+  'microphone=()',
+  'payment=()',
+  'usb=()',
+  'serial=()',
+  'bluetooth=()',
+  'hid=()',
+  'midi=()',
+  'accelerometer=()',
+  'gyroscope=()',
+  'magnetometer=()',
+  'display-capture=()',
+  'publickey-credentials-get=()',
+  'browsing-topics=()',
+].join(', ');
 const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
 export async function buildApp(opts: { db: Database; config: Config; logger?: boolean | object }) {
   const { db, config } = opts;
   const app = Fastify({
-    logger: opts.logger ?? false,
+    // Request lines go through logSerializers, which cut public tokens out of URLs (platform/log.ts).
+    logger: opts.logger
+      ? { ...(typeof opts.logger === 'object' ? opts.logger : {}), serializers: logSerializers }
+      : false,
     trustProxy: config.trustProxy,
     bodyLimit: 2 * 1024 * 1024,
     ajv: undefined,
@@ -69,10 +94,18 @@ export async function buildApp(opts: { db: Database; config: Config; logger?: bo
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
         upgradeInsecureRequests: null,
       },
     },
+    frameguard: { action: 'deny' },
+    // HSTS only on https (behind a TLS-terminating proxy with KEFU_TRUST_PROXY): below.
     strictTransportSecurity: false,
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('permissions-policy', PERMISSIONS_POLICY);
+    if (config.trustProxy && req.protocol === 'https')
+      reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
   });
   await app.register(cookie);
   await app.register(rateLimit, { global: false });

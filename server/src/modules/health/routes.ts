@@ -1,4 +1,6 @@
-// Liveness and database status, for load balancers and operators.
+// Liveness and database status, for load balancers and operators. Anyone may ask whether Kefu is up; only a
+// signed-in user learns the database's version (a version tells an attacker which flaws to try), and a failure's
+// text is for signed-in users too.
 
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
@@ -11,11 +13,11 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { public: true },
       schema: {
         tags: ['system'],
-        summary: 'Health: the server and its database',
+        summary: 'Health: the server and its database (the database version only for a signed-in user)',
         response: {
           200: z.object({
             status: z.literal('ok'),
-            database: z.object({ ok: z.boolean(), version: z.string(), latencyMs: z.number() }),
+            database: z.object({ ok: z.boolean(), version: z.string().optional(), latencyMs: z.number() }),
           }),
           503: z.object({
             status: z.literal('degraded'),
@@ -24,8 +26,9 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
         },
       },
     },
-    async (_req, reply) => {
+    async (req, reply) => {
       const t = performance.now();
+      const signedIn = !!req.actor;
       try {
         const r = await sql<{ v: string }>`select current_setting('server_version') as v`.execute(
           app.kefu.db,
@@ -34,14 +37,16 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
           status: 'ok' as const,
           database: {
             ok: true,
-            version: r.rows[0].v,
+            ...(signedIn && { version: r.rows[0].v }),
             latencyMs: Math.round((performance.now() - t) * 10) / 10,
           },
         };
       } catch (e) {
-        return reply
-          .status(503)
-          .send({ status: 'degraded' as const, database: { ok: false, error: (e as Error).message } });
+        req.log.error({ err: e }, 'health: database check failed');
+        return reply.status(503).send({
+          status: 'degraded' as const,
+          database: { ok: false, error: signedIn ? (e as Error).message : 'database unavailable' },
+        });
       }
     },
   );
