@@ -99,13 +99,17 @@ async function assertCanManage(ctx: AuthedCtx, userId: number) {
   const held = await ctx.db
     .selectFrom('user_roles')
     .innerJoin('roles', 'roles.id', 'user_roles.role_id')
-    .select('roles.permissions')
+    .select(['roles.code', 'roles.permissions'])
     .where('user_roles.user_id', '=', userId)
+    .orderBy('roles.code')
     .execute();
-  const beyond = [...new Set(held.flatMap((r) => r.permissions))].filter(
-    (p) => !ctx.actor.permissions.has(p),
-  );
-  if (beyond.length) throw forbidden(`This user holds permissions you do not hold: ${beyond.join(', ')}`);
+  for (const r of held) {
+    const beyond = r.permissions.filter((p) => !ctx.actor.permissions.has(p));
+    if (beyond.length)
+      throw forbidden(
+        `Role ${r.code} carries permissions you do not hold (${beyond.join(', ')}): you cannot change a user who has it`,
+      );
+  }
 }
 
 async function checkPlacement(
@@ -265,7 +269,6 @@ export async function updateUser(
       .forUpdate()
       .executeTakeFirst();
     if (!before) throw notFound('USER_NOT_FOUND', 'User not found');
-    await assertCanManage({ ...ctx, db: tx.db }, id);
     if (before.version !== input.version)
       throw conflict('VERSION_CONFLICT', 'Someone else changed this user; reload and try again', {
         current: before.version,
@@ -312,6 +315,9 @@ export async function updateUser(
       .where('id', '=', id)
       .returning(userColumns)
       .executeTakeFirstOrThrow();
+    // Only over a user with no more power than oneself (their roles as they were: user_roles is not changed yet).
+    // A refusal here undoes the update above with the rest of the transaction.
+    await assertCanManage({ ...ctx, db: tx.db }, id);
     if (roles) {
       // Taking away a role the actor could not grant is as much an escalation as granting it.
       const removed = beforeRoles.filter((c) => !input.roles!.includes(c));
