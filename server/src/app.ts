@@ -24,6 +24,7 @@ import { actorFromSession, SESSION_COOKIE } from './platform/auth.ts';
 import type { Ctx } from './platform/context.ts';
 import { AppError, fromPgError } from './platform/errors.ts';
 import { logSerializers } from './platform/log.ts';
+import { SECURITY_SCHEMES, SIGNED_IN, transformObject } from './platform/openapi.ts';
 import type { Actor } from './platform/permissions.ts';
 import { registerPiiHook } from './platform/pii.ts';
 
@@ -113,12 +114,12 @@ export async function buildApp(opts: { db: Database; config: Config; logger?: bo
   await app.register(swagger, {
     openapi: {
       info: { title: 'Kefu API', description: 'Kefu (客服) customer service system', version: '0.1.0' },
-      components: {
-        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } },
-      },
-      security: [{ session: [] }],
+      components: { securitySchemes: SECURITY_SCHEMES },
+      security: SIGNED_IN,
     },
     transform: jsonSchemaTransform,
+    // Named components, error responses, operation ids and security: see platform/openapi.ts.
+    transformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 

@@ -174,7 +174,7 @@ user
 
 program
   .command('openapi')
-  .description('write the OpenAPI document (no database needed)')
+  .description('write the OpenAPI document as GET /api/openapi.json serves it (no database needed)')
   .option('--out <file>', 'file to write (default: standard output)')
   .action(async (opts) => {
     const pool = createPool('postgres://nobody@127.0.0.1:1/none', 1);
@@ -183,11 +183,12 @@ program
       config: loadConfig({ ...process.env, DATABASE_URL: 'postgres://x@127.0.0.1:1/x' }),
     });
     await app.ready();
-    const doc = JSON.stringify(app.swagger(), null, 2);
+    // Exactly what GET /api/openapi.json answers (compact JSON).
+    const doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).body;
     if (opts.out) {
       fs.mkdirSync(path.dirname(opts.out), { recursive: true });
-      fs.writeFileSync(opts.out, `${doc}\n`);
-    } else process.stdout.write(`${doc}\n`);
+      fs.writeFileSync(opts.out, doc);
+    } else process.stdout.write(doc);
     await app.close();
     await pool.end();
   });

@@ -1,51 +1,43 @@
 #!/usr/bin/env node
-// Generates src/app/api/openapi.json (from the server's route schemas) and src/app/api/schema.d.ts (its types).
-// References the server's document cannot resolve (recursive zod schemas lose their definitions on the way to
-// OpenAPI) become "any value" so the rest still types; each is reported.
+// Generates src/app/api/openapi.json (the document the server serves at GET /api/openapi.json, pretty-printed) and
+// src/app/api/schema.d.ts (its types, by openapi-typescript). Nothing is repaired on the way: the document must be
+// valid as served (server/src/test/openapi-document.test.ts checks that, and that the committed files are current).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import openapiTS, { astToString, COMMENT_HEADER } from 'openapi-typescript';
 
 const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const root = path.resolve(web, '..');
-const out = path.join(web, 'src/app/api/openapi.json');
-const bin = (name) =>
-  [path.join(web, 'node_modules/.bin', name), path.join(root, 'node_modules/.bin', name)].find(fs.existsSync);
-
-execFileSync(bin('tsx'), [path.join(root, 'server/src/cli.ts'), 'openapi', '--out', out], {
-  stdio: 'inherit',
-  cwd: root,
-});
-
-const doc = JSON.parse(fs.readFileSync(out, 'utf8'));
-const resolves = (ref) => {
-  if (!ref.startsWith('#/')) return true;
-  let node = doc;
-  for (const part of ref.slice(2).split('/')) {
-    node = node?.[part.replaceAll('~1', '/').replaceAll('~0', '~')];
-    if (node === undefined) return false;
-  }
-  return true;
+export const outputs = {
+  json: path.join(web, 'src/app/api/openapi.json'),
+  types: path.join(web, 'src/app/api/schema.d.ts'),
 };
-let fixed = 0;
-const walk = (node) => {
-  if (Array.isArray(node)) return node.forEach(walk);
-  if (!node || typeof node !== 'object') return;
-  if (typeof node.$ref === 'string' && !resolves(node.$ref)) {
-    delete node.$ref;
-    node.description ??= 'recursive schema (not expanded here)';
-    fixed++;
-  }
-  Object.values(node).forEach(walk);
-};
-walk(doc);
-if (fixed) {
-  process.stderr.write(`gen:api: ${fixed} unresolvable $ref(s) typed as any value\n`);
-  fs.writeFileSync(out, `${JSON.stringify(doc, null, 2)}\n`);
+
+/** The committed openapi.json for a document. */
+export const renderJson = (doc) => `${JSON.stringify(doc, null, 2)}\n`;
+
+/** The committed schema.d.ts for a document. */
+export async function renderTypes(doc) {
+  return `${COMMENT_HEADER}${astToString(await openapiTS(structuredClone(doc)))}`;
 }
 
-execFileSync(bin('openapi-typescript'), [out, '-o', path.join(web, 'src/app/api/schema.d.ts')], {
-  stdio: 'inherit',
-  cwd: web,
-});
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const bin = (name) =>
+    [path.join(web, 'node_modules/.bin', name), path.join(root, 'node_modules/.bin', name)].find(
+      fs.existsSync,
+    );
+  // `kefu openapi` writes exactly what GET /api/openapi.json answers.
+  const served = execFileSync(bin('tsx'), [path.join(root, 'server/src/cli.ts'), 'openapi'], {
+    cwd: root,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const doc = JSON.parse(served.toString('utf8'));
+  fs.mkdirSync(path.dirname(outputs.json), { recursive: true });
+  fs.writeFileSync(outputs.json, renderJson(doc));
+  fs.writeFileSync(outputs.types, await renderTypes(doc));
+  process.stdout.write(
+    `gen:api: ${Buffer.byteLength(served)} bytes served, ${Object.keys(doc.paths).length} paths\n`,
+  );
+}

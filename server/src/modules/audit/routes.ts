@@ -6,7 +6,15 @@ import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
 import { badRequest } from '../../platform/errors.ts';
 import { branchScope, requirePermission } from '../../platform/permissions.ts';
-import { commonErrors, decodeCursor, encodeCursor, page, ZId, ZLimit } from '../../platform/schemas.ts';
+import {
+  commonErrors,
+  decodeCursor,
+  encodeCursor,
+  named,
+  page,
+  ZId,
+  ZLimit,
+} from '../../platform/schemas.ts';
 
 const ZAuditRow = z.object({
   id: z.number(),
@@ -22,6 +30,7 @@ const ZAuditRow = z.object({
   after: z.unknown(),
   meta: z.unknown(),
 });
+named('AuditEntry', ZAuditRow);
 
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { SESSION_COOKIE, tokenId } from '../../platform/auth.ts';
 import { requireActor } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import { commonErrors, ZError, ZLocale, ZOk } from '../../platform/schemas.ts';
+import { commonErrors, named, ZError, ZLocale, ZOk } from '../../platform/schemas.ts';
 import { describeMe } from './me.ts';
 import { changeOwnPassword, signIn, signOut, updateOwnProfile } from './service.ts';
 
@@ -22,6 +22,7 @@ export const ZMe = z.object({
   permissions: z.array(z.string()),
   allBranches: z.boolean(),
 });
+named('Me', ZMe);
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const { config } = app.kefu;

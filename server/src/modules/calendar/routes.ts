@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
-import { commonErrors, ZId, ZIdParams } from '../../platform/schemas.ts';
+import { commonErrors, named, ZId, ZIdParams } from '../../platform/schemas.ts';
 import {
   computeDeadline,
   createCalendar,
@@ -24,6 +24,7 @@ const ZWeek = z.object({
   6: ZHours.optional(),
   7: ZHours.optional(),
 });
+named('WeekHours', ZWeek);
 const ZCalendar = z.object({
   id: z.number(),
   name: z.string(),
@@ -33,6 +34,7 @@ const ZCalendar = z.object({
   version: z.number(),
   updatedAt: z.string(),
 });
+named('Calendar', ZCalendar);
 const ZCalendarInput = z.object({
   name: z.string().trim().min(1).max(100),
   timezone: z.string().trim().min(1).max(64).optional(),

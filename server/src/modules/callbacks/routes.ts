@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
-import { commonErrors, ZId, ZIdParams, ZLimit } from '../../platform/schemas.ts';
+import { commonErrors, named, ZId, ZIdParams, ZLimit } from '../../platform/schemas.ts';
 import {
   CALLBACK_QUESTIONS,
   callbackReport,
@@ -27,6 +27,7 @@ const ZRule = z.object({
   effectiveFrom: z.string(),
   active: z.boolean(),
 });
+named('CallbackRule', ZRule);
 const ZCallback = z.object({
   id: z.number(),
   ruleId: z.number(),
@@ -46,6 +47,7 @@ const ZCallback = z.object({
   completedBy: z.number().nullable(),
   createdAt: z.string(),
 });
+named('Callback', ZCallback);
 const ZYear = z.coerce.number().int().min(2000).max(2100);
 const ZSeed = z.string().trim().min(1).max(100);
 const answerKeys = Object.fromEntries(

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
-import { commonErrors, ZId, ZIdParams } from '../../platform/schemas.ts';
+import { commonErrors, named, ZId, ZIdParams } from '../../platform/schemas.ts';
 import {
   campaignProgress,
   counterList,
@@ -29,6 +29,7 @@ const ZQuestion = z.object({
   options: z.array(z.string().trim().min(1).max(200)).max(20).optional(),
   required: z.boolean().optional(),
 });
+named('CampaignQuestion', ZQuestion);
 const ZStep = z.object({
   id: z.number(),
   position: z.number(),
@@ -39,6 +40,7 @@ const ZStep = z.object({
   startedAt: z.string().nullable(),
   dispatchedAt: z.string().nullable(),
 });
+named('CampaignStep', ZStep);
 const ZCampaign = z.object({
   id: z.number(),
   name: z.string(),
@@ -59,6 +61,7 @@ const ZCampaign = z.object({
   createdAt: z.string(),
   version: z.number(),
 });
+named('Campaign', ZCampaign);
 const ZStepCounts = z.object({
   stepId: z.number(),
   position: z.number(),
@@ -101,6 +104,7 @@ const ZWorkspace = z.object({
   questions: z.array(ZQuestion),
   quota: ZQuota,
 });
+named('CampaignWorkspace', ZWorkspace);
 const ZParams2 = z.object({ id: ZId, stepId: ZId });
 const ZCallParams = z.object({ id: ZId, callId: ZId });
 

@@ -5,7 +5,7 @@ import { audit } from '../../platform/audit.ts';
 import { type AuthedCtx, requireActor, withTx } from '../../platform/context.ts';
 import { AppError, badRequest } from '../../platform/errors.ts';
 import { requirePermission } from '../../platform/permissions.ts';
-import { commonErrors, ZError, ZId } from '../../platform/schemas.ts';
+import { commonErrors, named, ZError, ZId } from '../../platform/schemas.ts';
 import { smsConfig, verifyReport } from '../../platform/sms.ts';
 import { assertCustomerVisible } from '../customers/repo.ts';
 import { outboxIdOfKey } from './dispatcher.ts';
@@ -29,6 +29,7 @@ const ZTemplate = z.object({
   active: z.boolean(),
   createdAt: z.string(),
 });
+named('SmsTemplate', ZTemplate);
 const templateOut = (r: { id: number; name: string; body: string; active: boolean; created_at: Date }) => ({
   id: r.id,
   name: r.name,

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
-import { commonErrors, ZId, ZIdParams } from '../../platform/schemas.ts';
+import { commonErrors, named, ZId, ZIdParams } from '../../platform/schemas.ts';
 import { fulfilmentReport } from './report.ts';
 import { runScheduleNow } from './schedule.ts';
 import {
@@ -49,6 +49,7 @@ const ZItem = z.object({
   active: z.boolean(),
   version: z.number(),
 });
+named('ServiceItem', ZItem);
 const ZItemInput = z.object({
   code: ZCode,
   name: z.string().trim().min(1).max(200),
@@ -75,6 +76,7 @@ const ZPackage = z.object({
   segmentIds: z.array(z.number()),
   version: z.number(),
 });
+named('ServicePackage', ZPackage);
 const ZPackageInput = z.object({
   code: ZCode,
   name: z.string().trim().min(1).max(200),
@@ -93,6 +95,7 @@ const ZFulfilment = z.object({
   completedAt: z.string().nullable(),
   outcome: z.string().nullable(),
 });
+named('ServiceFulfilment', ZFulfilment);
 const ZEntitlements = z.object({
   customerId: z.number(),
   tier: z.string().nullable(),
@@ -103,6 +106,7 @@ const ZEntitlements = z.object({
     }),
   ),
 });
+named('Entitlements', ZEntitlements);
 const ZReportRow = z.object({
   key: z.number().nullable(),
   label: z.string().nullable(),

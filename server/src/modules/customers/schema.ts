@@ -1,6 +1,6 @@
 // Zod request/response schemas of the customer base: the API contract the web app is typed from.
 import { z } from 'zod';
-import { page } from '../../platform/schemas.ts';
+import { named, page } from '../../platform/schemas.ts';
 
 export const CUSTOMER_STATUSES = ['prospect', 'active', 'dormant', 'closed'] as const;
 export const ID_TYPES = [
@@ -70,6 +70,7 @@ export const ZContact = z.object({
   isPrimary: z.boolean(),
   notes: z.string().nullable(),
 });
+named('Contact', ZContact);
 
 const customerFields = {
   name: z.string().max(200),
@@ -143,6 +144,7 @@ export const ZCustomerSummary = z.object({
   lastContactAt: z.string().nullable(),
   updatedAt: z.string(),
 });
+named('CustomerSummary', ZCustomerSummary);
 export const ZCustomer = ZCustomerSummary.extend({
   sourceChannel: z.string().nullable(),
   notes: z.string().nullable(),
@@ -165,6 +167,7 @@ export const ZCustomer = ZCustomerSummary.extend({
   /** True when ID numbers and phones in this response are masked (the caller lacks customer.pii). */
   piiMasked: z.boolean(),
 });
+named('Customer', ZCustomer);
 
 export const FILTER_OPS = [
   'eq',
@@ -187,6 +190,7 @@ export const ZFilter = z.object({
   op: z.enum(FILTER_OPS),
   value: z.unknown().optional(),
 });
+named('CustomerFilter', ZFilter);
 export const SORT_FIELDS = ['id', 'code', 'name', 'updatedAt', 'createdAt'] as const;
 export const ZCustomerQuery = z.object({
   q: z.string().max(100).optional(),
@@ -205,6 +209,7 @@ export const ZCustomerSearch = ZCustomerQuery.extend({
 });
 export const ZCount = z.object({ value: z.number(), capped: z.boolean() });
 export const ZCustomerPage = page(ZCustomerSummary).extend({ count: ZCount.nullable() });
+named('CustomerSearchPage', ZCustomerPage);
 
 export const ZHistoryEntry = z.object({
   id: z.number(),
@@ -216,6 +221,7 @@ export const ZHistoryEntry = z.object({
   oldValue: z.unknown(),
   newValue: z.unknown(),
 });
+named('CustomerHistoryEntry', ZHistoryEntry);
 
 export const ZInteractionInput = z.object({
   channel: z.enum(INTERACTION_CHANNELS),
@@ -245,6 +251,7 @@ export const ZInteraction = z.object({
   attachmentIds: z.array(z.number()),
   createdAt: z.string(),
 });
+named('Interaction', ZInteraction);
 
 export const ZCustomFieldOption = z.object({
   value: z.string().trim().min(1).max(100),
@@ -262,6 +269,7 @@ export const ZCustomField = z.object({
   active: z.boolean(),
   version: z.number(),
 });
+named('CustomField', ZCustomField);
 export const ZCustomFieldCreate = z.object({
   key: z
     .string()
@@ -291,6 +299,7 @@ export const ZSavedView = z.object({
   isDefault: z.boolean(),
   updatedAt: z.string(),
 });
+named('SavedView', ZSavedView);
 export const ZSavedViewInput = z.object({
   name: z.string().trim().min(1).max(100),
   query: ZCustomerQuery,

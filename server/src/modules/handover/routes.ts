@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
-import { commonErrors, ZId, ZIdParams, ZLimit } from '../../platform/schemas.ts';
+import { commonErrors, named, ZId, ZIdParams, ZLimit } from '../../platform/schemas.ts';
 import { managerPortfolio, setKeyCustomer } from './portfolio.ts';
 import { handoverItems, handoverReport, listHandovers, previewHandover, runHandover } from './service.ts';
 
@@ -33,6 +33,7 @@ const ZReport = z.object({
   followUps: z.object({ done: z.number(), open: z.number(), cancelled: z.number() }),
   byTarget: z.array(ZTarget.extend({ done: z.number(), open: z.number(), cancelled: z.number() })),
 });
+named('Handover', ZReport);
 
 export const handoverRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['handover'];

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
-import { commonErrors, page, ZId, ZIdParams, ZLimit } from '../../platform/schemas.ts';
+import { commonErrors, named, page, ZId, ZIdParams, ZLimit } from '../../platform/schemas.ts';
 import {
   createArticle,
   createKbCategory,
@@ -26,6 +26,7 @@ const ZCategory = z.object({
   name: z.string(),
   sort: z.number(),
 });
+named('KbCategory', ZCategory);
 const ZCategoryInput = z.object({
   name: z.string().trim().min(1).max(100),
   parentId: ZId.nullable().optional(),
@@ -43,7 +44,9 @@ const articleBase = {
   updatedBy: z.number().nullable(),
 };
 const ZArticle = z.object({ ...articleBase, body: z.string() });
+named('KbArticle', ZArticle);
 const ZArticleItem = z.object({ ...articleBase, excerpt: z.string() });
+named('KbArticleSummary', ZArticleItem);
 const ZArticleInput = z.object({
   categoryId: ZId.nullable().optional(),
   kind: ZKind,
@@ -61,6 +64,7 @@ const ZMacro = z.object({
   active: z.boolean(),
   version: z.number(),
 });
+named('KbMacro', ZMacro);
 const ZMacroInput = z.object({
   name: z.string().trim().min(1).max(100),
   body: z.string().min(1).max(10_000),

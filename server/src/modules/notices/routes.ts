@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import { commonErrors, ZError, ZId, ZIdParams, ZLimit } from '../../platform/schemas.ts';
+import { commonErrors, named, ZError, ZId, ZIdParams, ZLimit } from '../../platform/schemas.ts';
 import { confirmPage, type PageMessage, pageLocale } from './page.ts';
 import {
   confirmByPhone,
@@ -48,6 +48,7 @@ const ZNotice = z.object({
   sentBy: z.number().nullable(),
   createdAt: z.string(),
 });
+named('Notice', ZNotice);
 
 export const noticeRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['notices'];

@@ -7,7 +7,7 @@ import { audit, diff } from '../../platform/audit.ts';
 import { type Ctx, requireActor, withTx } from '../../platform/context.ts';
 import { badRequest, notFound } from '../../platform/errors.ts';
 import { assertInScope, branchScope, requirePermission, scopeToBranch } from '../../platform/permissions.ts';
-import { commonErrors, ZIdParams } from '../../platform/schemas.ts';
+import { commonErrors, named, ZIdParams } from '../../platform/schemas.ts';
 
 const ZBranch = z.object({
   id: z.number(),
@@ -18,6 +18,7 @@ const ZBranch = z.object({
   phone: z.string().nullable(),
   active: z.boolean(),
 });
+named('Branch', ZBranch);
 const ZBranchInput = z.object({
   code: z.string().trim().min(1).max(32),
   name: z.string().trim().min(1).max(100),
@@ -44,6 +45,7 @@ const ZDepartment = z.object({
   branchId: z.number().nullable(),
   active: z.boolean(),
 });
+named('Department', ZDepartment);
 const ZDepartmentInput = z.object({
   code: z.string().trim().min(1).max(32),
   name: z.string().trim().min(1).max(100),
@@ -59,6 +61,7 @@ const ZTeam = z.object({
   leaderId: z.number().nullable(),
   active: z.boolean(),
 });
+named('Team', ZTeam);
 const ZTeamInput = z.object({
   name: z.string().trim().min(1).max(100),
   branchId: z.number().int().positive(),

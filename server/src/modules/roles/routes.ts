@@ -7,7 +7,7 @@ import { audit, diff } from '../../platform/audit.ts';
 import { requireActor, withTx } from '../../platform/context.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { ALL_PERMISSIONS, PERMISSIONS, requirePermission } from '../../platform/permissions.ts';
-import { commonErrors, ZIdParams, ZOk } from '../../platform/schemas.ts';
+import { commonErrors, named, ZIdParams, ZOk } from '../../platform/schemas.ts';
 
 const ZRole = z.object({
   id: z.number(),
@@ -18,6 +18,7 @@ const ZRole = z.object({
   builtin: z.boolean(),
   userCount: z.number(),
 });
+named('Role', ZRole);
 const ZRoleInput = z.object({
   code: z
     .string()

@@ -4,6 +4,7 @@
 // always bound parameters, field names always come from a fixed list.
 import { type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
+import { named } from '../../platform/schemas.ts';
 import type { CustomFieldDef } from '../customers/custom-fields.ts';
 import { FILTER_OPS } from '../customers/schema.ts';
 import { compileFilter } from '../customers/search.ts';
@@ -12,16 +13,27 @@ export type RuleLeaf = { field: string; op: (typeof FILTER_OPS)[number]; value?:
 export type RuleGroup = { op: 'and' | 'or'; rules: RuleNode[] };
 export type RuleNode = RuleLeaf | RuleGroup;
 
-export const ZRuleLeaf = z.object({
-  field: z.string().min(1).max(80),
-  op: z.enum(FILTER_OPS),
-  value: z.unknown().optional(),
-});
-export const ZRuleNode: z.ZodType<RuleNode> = z.lazy(() =>
-  z.union([z.object({ op: z.enum(['and', 'or']), rules: z.array(ZRuleNode).min(1).max(50) }), ZRuleLeaf]),
+export const ZRuleLeaf = named(
+  'SegmentRuleLeaf',
+  z.object({
+    field: z.string().min(1).max(80),
+    op: z.enum(FILTER_OPS),
+    value: z.unknown().optional(),
+  }),
+);
+// Recursive, so it must be a named component (the OpenAPI document refers to it from inside itself).
+export const ZRuleNode: z.ZodType<RuleNode> = named(
+  'SegmentRuleNode',
+  z.lazy(() =>
+    z.union([z.object({ op: z.enum(['and', 'or']), rules: z.array(ZRuleNode).min(1).max(50) }), ZRuleLeaf]),
+  ),
+  'A group of rules joined by AND/OR, or a leaf testing one field.',
 ) as z.ZodType<RuleNode>;
 /** A rule as stored and sent: always a group at the top, at most 5 levels and 100 leaves (checked after parsing). */
-export const ZRule = z.object({ op: z.enum(['and', 'or']), rules: z.array(ZRuleNode).max(50) });
+export const ZRule = named(
+  'SegmentRule',
+  z.object({ op: z.enum(['and', 'or']), rules: z.array(ZRuleNode).max(50) }),
+);
 
 /** Metric fields: `metric.<name>` → column of customer_metrics_current (m). */
 export const METRIC_FIELDS: Record<string, string> = {

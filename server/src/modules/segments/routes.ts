@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
-import { commonErrors, ZId, ZIdParams, ZLimit, ZOk } from '../../platform/schemas.ts';
+import { commonErrors, named, ZId, ZIdParams, ZLimit, ZOk } from '../../platform/schemas.ts';
 import { ZCustomerPage } from '../customers/schema.ts';
 import { ZRule } from './compile.ts';
 import {
@@ -31,6 +31,7 @@ const ZSegment = z.object({
   updatedAt: z.string(),
   version: z.number(),
 });
+named('Segment', ZSegment);
 const ZCount = z.object({ value: z.number(), capped: z.boolean() });
 const ZName = z.string().trim().min(1).max(200);
 const ZCodes = z.array(z.string().trim().min(1).max(64)).max(100_000);

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
-import { commonErrors, ZId } from '../../platform/schemas.ts';
+import { commonErrors, named, ZId } from '../../platform/schemas.ts';
 import {
   checkMatch,
   createAssessment,
@@ -53,6 +53,7 @@ const ZQuestionnaire = z.object({
   active: z.boolean(),
   createdAt: z.string(),
 });
+named('SuitabilityQuestionnaire', ZQuestionnaire);
 const ZProduct = z.object({
   id: z.number(),
   code: z.string(),
@@ -61,6 +62,7 @@ const ZProduct = z.object({
   riskLevel: z.enum(RISK_LEVELS),
   active: z.boolean(),
 });
+named('SuitabilityProduct', ZProduct);
 const ZAssessment = z.object({
   id: z.number(),
   customerId: z.number(),
@@ -76,6 +78,7 @@ const ZAssessment = z.object({
   assessedBy: z.number().nullable(),
   createdAt: z.string(),
 });
+named('SuitabilityAssessment', ZAssessment);
 const ZOffer = z.object({
   id: z.number(),
   customerId: z.number(),
@@ -92,6 +95,7 @@ const ZOffer = z.object({
   offeredBy: z.number().nullable(),
   createdAt: z.string(),
 });
+named('SuitabilityOffer', ZOffer);
 const ZRequest = z.object({
   id: z.number(),
   customerId: z.number(),
@@ -105,6 +109,7 @@ const ZRequest = z.object({
   assessmentId: z.number().nullable(),
   createdAt: z.string(),
 });
+named('SuitabilityCategoryRequest', ZRequest);
 const ZCustomerParams = z.object({ customerId: ZId });
 
 export const suitabilityRoutes: FastifyPluginAsyncZod = async (app) => {

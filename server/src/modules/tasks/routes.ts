@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
-import { commonErrors, page, ZId, ZIdParams, ZLimit } from '../../platform/schemas.ts';
+import { commonErrors, named, page, ZId, ZIdParams, ZLimit } from '../../platform/schemas.ts';
 import { closeTask, createTask, getTask, listTasks, myTaskCounts, updateTask } from './service.ts';
 
 export const TASK_KINDS = ['call', 'visit', 'delivery', 'follow_up', 'review', 'other'] as const;
@@ -42,6 +42,7 @@ export const ZTask = z.object({
   overdue: z.boolean(),
   version: z.number(),
 });
+named('Task', ZTask);
 
 const ZTitle = z.string().trim().min(1).max(200);
 const ZText = z.string().max(4000);

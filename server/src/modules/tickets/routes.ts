@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
 import { badRequest } from '../../platform/errors.ts';
 import { requirePermission } from '../../platform/permissions.ts';
-import { commonErrors, page, ZError, ZId, ZIdParams, ZLimit, ZOk } from '../../platform/schemas.ts';
+import { commonErrors, named, page, ZError, ZId, ZIdParams, ZLimit, ZOk } from '../../platform/schemas.ts';
 import {
   createPolicy,
   createTreeNode,
@@ -67,6 +67,7 @@ const ZComplaint = z.object({
   rootCauseCategoryId: z.number().nullable(),
   rootCauseText: z.string().nullable(),
 });
+named('TicketComplaint', ZComplaint);
 export const ZTicket = z.object({
   id: z.number(),
   number: z.string(),
@@ -120,6 +121,7 @@ export const ZTicket = z.object({
   updatedAt: z.string(),
   version: z.number(),
 });
+named('Ticket', ZTicket);
 const ZMessage = z.object({
   id: z.number(),
   visibility: z.enum(['public', 'internal']),
@@ -129,6 +131,7 @@ const ZMessage = z.object({
   body: z.string(),
   createdAt: z.string(),
 });
+named('TicketMessage', ZMessage);
 const ZAttachment = z.object({
   id: z.number(),
   fileName: z.string(),
@@ -137,6 +140,7 @@ const ZAttachment = z.object({
   uploadedBy: z.number().nullable(),
   createdAt: z.string(),
 });
+named('TicketAttachment', ZAttachment);
 const ZAction = z.object({
   id: z.number(),
   ticketId: z.number(),
@@ -146,6 +150,7 @@ const ZAction = z.object({
   completedAt: z.string().nullable(),
   late: z.boolean(),
 });
+named('CorrectiveAction', ZAction);
 const ZDetail = z.object({
   ticket: ZTicket,
   messages: z.array(ZMessage),
@@ -177,12 +182,14 @@ const ZDetail = z.object({
   articles: z.array(z.object({ id: z.number(), title: z.string(), kind: z.string() })),
   correctiveActions: z.array(ZAction),
 });
+named('TicketDetail', ZDetail);
 const ZTree = z.object({
   id: z.number(),
   parentId: z.number().nullable(),
   name: z.string(),
   active: z.boolean(),
 });
+named('TicketCategory', ZTree);
 const ZTreeInput = z.object({ name: z.string().trim().min(1).max(100), parentId: ZId.nullable().optional() });
 const ZTreePatch = z.object({
   name: z.string().trim().min(1).max(100).optional(),
@@ -220,6 +227,7 @@ const ZPolicy = z.object({
   active: z.boolean(),
   version: z.number(),
 });
+named('SlaPolicy', ZPolicy);
 const ZNotification = z.object({
   id: z.number(),
   kind: z.string(),
@@ -229,6 +237,7 @@ const ZNotification = z.object({
   readAt: z.string().nullable(),
   createdAt: z.string(),
 });
+named('Notification', ZNotification);
 const ZTicketAction = z.object({ id: ZId, actionId: ZId });
 const ZTicketArticle = z.object({ id: ZId, articleId: ZId });
 

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
-import { commonErrors, ZId, ZLimit } from '../../platform/schemas.ts';
+import { commonErrors, named, ZId, ZLimit } from '../../platform/schemas.ts';
 import { ZRule } from '../segments/compile.ts';
 import { getTierConfig, listTierChanges, paretoCurve, recomputeTiersNow, setTierConfig } from './service.ts';
 
@@ -21,6 +21,7 @@ const ZTierConfig = z.object({
     )
     .max(20),
 });
+named('TierConfig', ZTierConfig);
 
 export const tierRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['value tiers'];

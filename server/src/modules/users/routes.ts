@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
-import { commonErrors, page, ZId, ZIdParams, ZLimit, ZLocale, ZOk } from '../../platform/schemas.ts';
+import { commonErrors, named, page, ZId, ZIdParams, ZLimit, ZLocale, ZOk } from '../../platform/schemas.ts';
 import {
   createUser,
   getUser,
@@ -30,6 +30,7 @@ const ZUser = z.object({
   version: z.number(),
   roles: z.array(z.string()),
 });
+named('User', ZUser);
 const ZUserFields = z.object({
   displayName: z.string().trim().min(1).max(64),
   email: z.string().trim().email('must be an email address').max(200).nullable().optional(),

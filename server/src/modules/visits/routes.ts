@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
-import { commonErrors, ZId, ZIdParams, ZLimit } from '../../platform/schemas.ts';
+import { commonErrors, named, ZId, ZIdParams, ZLimit } from '../../platform/schemas.ts';
 import {
   cancelVisit,
   checkIn,
@@ -38,6 +38,7 @@ const ZVisit = z.object({
   createdAt: z.string(),
   version: z.number(),
 });
+named('Visit', ZVisit);
 
 export const visitRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['visits'];

@@ -1,8 +1,10 @@
 // The one API client of the web app, typed from the server's OpenAPI document (`npm run gen:api`).
 import createClient, { type Middleware } from 'openapi-fetch';
-import type { paths } from './schema';
+import type { components, paths } from './schema';
 
-export type { paths } from './schema';
+export type { components, paths } from './schema';
+/** A named shape of the API (`components.schemas`), e.g. `Schema<'Ticket'>`; `<Name>Input` where it is sent. */
+export type Schema<N extends keyof components['schemas']> = components['schemas'][N];
 
 /** What the server answers on failure: `{error:{code,message,fields}}`; `NETWORK` when it could not be reached. */
 export class ApiError extends Error {

@@ -1,9 +1,13 @@
 // The segment rule as edited: the server's JSON tree (AND/OR groups, leaves field/op/value) with a local key
 // on every node for React; `toServer` strips the keys and leaves out unfinished conditions.
+import type { Schema } from '../../app/api/client';
 export type Leaf = { k: string; field: string; op: string; value?: unknown };
 export type Group = { k: string; op: 'and' | 'or'; rules: Node[] };
 export type Node = Leaf | Group;
-export type ServerRule = { op: 'and' | 'or'; rules: unknown[] };
+/** The rule as the server takes it (the OpenAPI component `SegmentRuleInput`). */
+export type ServerRule = Schema<'SegmentRuleInput'>;
+type ServerNode = Schema<'SegmentRuleNodeInput'>;
+type ServerLeaf = Schema<'SegmentRuleLeafInput'>;
 
 let seq = 0;
 export const key = () => `n${++seq}`;
@@ -47,7 +51,7 @@ function leafDone(l: Leaf) {
 }
 
 export function toServer(g: Group): ServerRule {
-  const rules: unknown[] = [];
+  const rules: ServerNode[] = [];
   for (const n of g.rules) {
     if (isGroup(n)) {
       const sub = toServer(n);
@@ -55,7 +59,7 @@ export function toServer(g: Group): ServerRule {
     } else if (leafDone(n)) {
       const { k: _k, ...leaf } = n;
       if (leaf.op === 'empty' || leaf.op === 'notEmpty') delete leaf.value;
-      rules.push(leaf);
+      rules.push(leaf as ServerLeaf);
     }
   }
   return { op: g.op, rules };

@@ -6,7 +6,7 @@ import type { Database } from '../../../db/index.ts';
 import { requireActor } from '../../../platform/context.ts';
 import { badRequest } from '../../../platform/errors.ts';
 import { requirePermission } from '../../../platform/permissions.ts';
-import { commonErrors, ZIdParams, ZOk } from '../../../platform/schemas.ts';
+import { commonErrors, named, ZIdParams, ZOk } from '../../../platform/schemas.ts';
 import { exportCustomers } from '../export/service.ts';
 import { ZCustomerQuery } from '../schema.ts';
 import {
@@ -42,6 +42,7 @@ const ZJob = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
 });
+named('ImportJob', ZJob);
 const ZField = z.object({
   key: z.string(),
   label: z.string(),
@@ -57,6 +58,7 @@ const ZMapping = z.object({
   updatedAt: z.string(),
   version: z.number(),
 });
+named('ImportMapping', ZMapping);
 const ZMappingInput = z.object({
   name: z.string().trim().min(1).max(100),
   columns: ZColumns,
