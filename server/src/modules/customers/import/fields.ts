@@ -446,22 +446,26 @@ export const REASONS: Record<string, Record<Locale, string>> = {
   ID_NUMBER_CHECK_DIGIT: { 'zh-CN': '校验位错误', 'zh-TW': '校驗位錯誤', en: 'has a wrong check digit' },
   CREDIT_CODE_FORMAT: { 'zh-CN': '格式不正确', 'zh-TW': '格式不正確', en: 'has the wrong format' },
   CREDIT_CODE_CHECK_DIGIT: { 'zh-CN': '校验位错误', 'zh-TW': '校驗位錯誤', en: 'has a wrong check digit' },
-  BRANCH_UNKNOWN: { 'zh-CN': '没有这个营业部', 'zh-TW': '沒有這個營業部', en: 'is not a known branch' },
-  BRANCH_OUT_OF_SCOPE: {
-    'zh-CN': '只能导入到您所在的营业部',
-    'zh-TW': '只能匯入到您所在的營業部',
-    en: 'is not your branch: you may import only into your own branch',
+  // One answer for "does not exist" and "outside your scope", so an import tells nothing beyond its scope.
+  BRANCH_UNKNOWN: {
+    'zh-CN': '不是您可以导入的营业部',
+    'zh-TW': '不是您可以匯入的營業部',
+    en: 'is not a branch you can import into',
   },
-  OWNER_UNKNOWN: { 'zh-CN': '没有这个用户', 'zh-TW': '沒有這個用戶', en: 'is not a known user' },
+  OWNER_UNKNOWN: {
+    'zh-CN': '不是您可以指派的在职用户',
+    'zh-TW': '不是您可以指派的在職用戶',
+    en: 'is not an active user you can assign',
+  },
   OWNER_AMBIGUOUS: {
     'zh-CN': '有多个同名用户，请填写用户名',
     'zh-TW': '有多個同名用戶，請填寫用戶名',
     en: 'matches several users: give the username',
   },
-  CUSTOMER_OUT_OF_SCOPE: {
-    'zh-CN': '该客户属于其他营业部',
-    'zh-TW': '該客戶屬於其他營業部',
-    en: 'belongs to a customer of another branch',
+  CUSTOMER_CODE_TAKEN: {
+    'zh-CN': '已被其他客户使用',
+    'zh-TW': '已被其他客戶使用',
+    en: 'is already used by another customer',
   },
   CUSTOMER_MERGED: {
     'zh-CN': '该客户已被合并',

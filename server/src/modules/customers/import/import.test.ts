@@ -172,8 +172,106 @@ describe('customer import', () => {
       },
     );
     expect(res).toMatchObject({ created: 2, rejected: 1 });
-    expect(res.errors[0]).toMatchObject({ line: 3, field: 'branch', reason: 'BRANCH_OUT_OF_SCOPE' });
+    // Another branch is answered as a branch that does not exist: the error tells nothing outside the scope.
+    expect(res.errors[0]).toMatchObject({ line: 3, field: 'branch', reason: 'BRANCH_UNKNOWN' });
     expect((await customer('S003'))?.branch_id).toBe(actor.branchId);
+  });
+
+  it('checks owners with the importer’s scope, as the API does, with one error for unknown and out of scope', async () => {
+    const actorOf = async (username: string) => {
+      const u = await t.db
+        .selectFrom('users')
+        .select('id')
+        .where('username', '=', username)
+        .executeTakeFirstOrThrow();
+      return (await loadActor(t.db, u.id))!;
+    };
+    const supervisor = await actorOf('supervisor'); // BJ01, no scope.all_branches
+    const shAgent = await t.db
+      .selectFrom('users')
+      .select(['id', 'display_name'])
+      .where('username', '=', 'sh_agent')
+      .executeTakeFirstOrThrow();
+    const agent = await t.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'agent')
+      .executeTakeFirstOrThrow();
+    const res = await importCustomers(
+      { db: t.db, actor: supervisor, ip: null },
+      {
+        fileName: 'owners.csv',
+        source: Readable.from([
+          Buffer.from(
+            csvText([
+              ['客户编号', '客户姓名', '营业部', '客户经理'],
+              ['OW01', '郑一', 'BJ01', 'agent'], // own branch: fine
+              ['OW02', '郑二', 'BJ01', 'sh_agent'], // SH01's user
+              ['OW03', '郑三', 'BJ01', 'admin'], // HQ's user
+              ['OW04', '郑四', 'BJ01', shAgent.display_name], // SH01's user by display name
+              ['OW05', '郑五', 'BJ01', 'nobody_at_all'], // no such user anywhere
+              ['OW06', '郑六', 'SH01', 'agent'], // another branch
+              ['OW07', '郑七', '不存在的营业部', 'agent'], // no such branch
+            ]),
+          ),
+        ]),
+      },
+    );
+    expect(res).toMatchObject({ created: 1, rejected: 6 });
+    expect((await customer('OW01'))?.owner_id).toBe(agent.id);
+    for (const code of ['OW02', 'OW03', 'OW04', 'OW05', 'OW06', 'OW07'])
+      expect(await customer(code)).toBeUndefined();
+    const byLine = new Map(res.errors.map((e) => [e.line, e]));
+    // Not in scope and not existing read the same, reason and message alike.
+    for (const line of [3, 4, 5, 6])
+      expect(byLine.get(line)).toEqual({
+        line,
+        field: 'owner',
+        reason: 'OWNER_UNKNOWN',
+        message: byLine.get(6)!.message,
+      });
+    expect(byLine.get(7)).toMatchObject({ field: 'branch', reason: 'BRANCH_UNKNOWN' });
+    expect(byLine.get(8)).toEqual({ ...byLine.get(7)!, line: 8 });
+    const file = await errorFile(res.jobId);
+    // The error file repeats the row and the reason, nothing about whom or where the value really belongs to.
+    expect(file).not.toContain('上海');
+    expect(file.split('\r\n').filter((l) => l.includes('OW0')).length).toBe(6);
+
+    // The API refuses the same owner the same way.
+    const cookie = await t.login('supervisor');
+    const api = await t.call(cookie, 'POST', '/api/customers', {
+      code: 'OW99',
+      name: '郑九',
+      kind: 'individual',
+      ownerId: shAgent.id,
+    });
+    expect(api.status).toBe(400);
+    expect(api.body.error.fields).toEqual({ ownerId: 'OWNER_INVALID' });
+
+    // A code taken in another branch is refused as taken, as the API's upsert does, without saying where.
+    await run(
+      csvText([
+        ['客户编号', '客户姓名', '营业部'],
+        ['OWSH', '沈一', 'SH01'],
+      ]),
+    );
+    const taken = await importCustomers(
+      { db: t.db, actor: supervisor, ip: null },
+      {
+        fileName: 'taken.csv',
+        source: Readable.from([
+          Buffer.from(
+            csvText([
+              ['客户编号', '客户姓名'],
+              ['OWSH', '沈二'],
+            ]),
+          ),
+        ]),
+      },
+    );
+    expect(taken).toMatchObject({ created: 0, updated: 0, rejected: 1 });
+    expect(taken.errors[0]).toMatchObject({ field: 'code', reason: 'CUSTOMER_CODE_TAKEN' });
+    expect((await customer('OWSH'))?.name).toBe('沈一');
   });
   it('maps custom fields by their label, and fills profile fields', async () => {
     await t.db

@@ -79,18 +79,22 @@ type Lookups = {
   fields: ImportField[];
 };
 
-async function loadLookups(db: Database): Promise<Lookups> {
-  const branches = await db.selectFrom('branches').select(['id', 'code', 'name']).execute();
+/**
+ * The branches and users an import may refer to: for a branch-scoped importer only those of its own branches, the
+ * same as the API allows. What lies outside is unknown to the import, so an error never tells it exists.
+ */
+async function loadLookups(db: Database, scope: 'all' | number[] = 'all'): Promise<Lookups> {
+  let bq = db.selectFrom('branches').select(['id', 'code', 'name']);
+  if (scope !== 'all') bq = bq.where('id', 'in', scope.length ? scope : [0]);
+  const branches = await bq.execute();
   const branchByKey = new Map<string, number>();
   for (const b of branches) {
     branchByKey.set(b.code.toLowerCase(), b.id);
     branchByKey.set(b.name.toLowerCase(), b.id);
   }
-  const users = await db
-    .selectFrom('users')
-    .select(['id', 'username', 'display_name'])
-    .where('status', '=', 'active')
-    .execute();
+  let uq = db.selectFrom('users').select(['id', 'username', 'display_name']).where('status', '=', 'active');
+  if (scope !== 'all') uq = uq.where('branch_id', 'in', scope.length ? scope : [0]);
+  const users = await uq.execute();
   const userByName = new Map(users.map((u) => [u.username.toLowerCase(), u.id]));
   const usersByDisplay = new Map<string, number[]>();
   for (const u of users)
@@ -164,7 +168,10 @@ export async function importCustomers(ctx: ImportCtx, opts: ImportOptions): Prom
   const scope = ctx.actor ? branchScope(ctx.actor) : 'all';
   const actorName = ctx.actor?.username ?? null;
   const actorId = ctx.actor?.id ?? null;
-  const mayCreateBranches = !!opts.createBranches && (!ctx.actor || can(ctx.actor, 'admin.org'));
+  // Creating branches is for an organisation administrator who sees every branch (a new branch is outside any
+  // narrower scope, and a scoped importer cannot tell a new name from another branch's).
+  const mayCreateBranches =
+    !!opts.createBranches && (!ctx.actor || (can(ctx.actor, 'admin.org') && scope === 'all'));
   const batchSize = opts.batchSize ?? 5000;
 
   const jobId = opts.jobId ?? (await createJob(ctx, opts));
@@ -175,7 +182,7 @@ export async function importCustomers(ctx: ImportCtx, opts: ImportOptions): Prom
       .where('id', '=', jobId)
       .execute();
 
-  const lookups = await loadLookups(db);
+  const lookups = await loadLookups(db, scope);
   const errorFileName = `${path.basename(opts.fileName).replace(/\.[^.]+$/, '')}.errors.csv`;
   const localErrors = opts.errorFilePath ? fs.createWriteStream(opts.errorFilePath) : null;
   let localErrorsUsed = false;
@@ -237,8 +244,9 @@ export async function importCustomers(ctx: ImportCtx, opts: ImportOptions): Prom
         const ex = byCode.get(s.code);
         const errs: { field: string; label: string; code: string }[] = [];
         if (ex) {
+          // The API's answer for a code taken outside the importer's scope: taken, nothing about by whom.
           if (scope !== 'all' && !scope.includes(ex.branch_id))
-            errs.push({ field: 'code', label: label('code'), code: 'CUSTOMER_OUT_OF_SCOPE' });
+            errs.push({ field: 'code', label: label('code'), code: 'CUSTOMER_CODE_TAKEN' });
           else if (ex.status === 'merged')
             errs.push({ field: 'code', label: label('code'), code: 'CUSTOMER_MERGED' });
         } else {
@@ -506,9 +514,9 @@ export async function importCustomers(ctx: ImportCtx, opts: ImportOptions): Prom
       const v = r.value;
       if (v == null) continue;
       if (fl.key === 'branch') {
+        // Another branch is as unknown as a branch that does not exist (lookups hold only the scope's).
         const id = await resolveBranch(String(v));
-        if (id === undefined) err(fl, 'BRANCH_UNKNOWN');
-        else if (scope !== 'all' && !scope.includes(id)) err(fl, 'BRANCH_OUT_OF_SCOPE');
+        if (id === undefined || (scope !== 'all' && !scope.includes(id))) err(fl, 'BRANCH_UNKNOWN');
         else s.branch_id = id;
       } else if (fl.key === 'owner') {
         const o = resolveOwner(String(v));
@@ -566,6 +574,7 @@ export async function importCustomers(ctx: ImportCtx, opts: ImportOptions): Prom
     return b.id;
   }
 
+  /** An active user of the importer's scope, by username or (when unique there) display name. */
   function resolveOwner(v: string): number | string {
     const byName = lookups.userByName.get(v.toLowerCase());
     if (byName !== undefined) return byName;
