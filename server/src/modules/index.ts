@@ -19,6 +19,7 @@ import { orgRoutes } from './org/routes.ts';
 import { outreachRoutes } from './outreach.ts';
 import { roleRoutes } from './roles/routes.ts';
 import { segmentRoutes } from './segments/routes.ts';
+import './suitability/merge.ts';
 import { taskRoutes } from './tasks/routes.ts';
 import './tickets/demo.ts';
 import { ticketRoutes } from './tickets/routes.ts';

@@ -1,10 +1,19 @@
 // Duplicate detection (same ID number, same phone, similar name in a branch) and merge with nothing lost: every
-// row that belongs to a merged customer moves to the survivor, empty fields of the survivor are filled, and the
+// row that belongs to a merged customer becomes the survivor's, empty fields of the survivor are filled, and the
 // merged customers stay as status 'merged' pointing at the survivor so old references still resolve.
 //
-// Other modules' tables are found automatically: every column `customer_id` (with or without a foreign key) and
-// every foreign key to customers(id) is repointed. A module whose table needs more than `update … set customer_id`
-// (e.g. a unique (customer_id, x) constraint) registers its own mover with registerCustomerMerge().
+// Every merge first writes its correcting record, a row of the append-only customer_merges (survivor, merged ids,
+// who, when). Other modules' tables are then found automatically: every column `customer_id` (with or without a
+// foreign key) and every foreign key to customers(id) is repointed with `update … set customer_id = survivor`.
+// - A module whose table needs more than that registers its own mover with registerCustomerMerge(): contacts
+//   (one primary), and suitability, whose append-only records are never updated — it copies them onto the survivor
+//   as new rows that name the original and the merge (modules/suitability/merge.ts).
+// - A unique key that would collide (the survivor is already in that campaign, segment, period, callback sample …)
+//   is resolved the same way everywhere: the survivor's row is kept as it is, the merged customer's row stays with
+//   the merged customer (never deleted, still reachable through merged_into_id and the merge record), and its key
+//   is written to the merge's audit row (`keptRows`).
+// - A table that refuses the update (an immutable table without a mover, or one the app's database role may not
+//   update) is left as it is: the merge record is what makes those rows the survivor's (`linkedByMergeRecord`).
 import { type SqlBool, sql } from 'kysely';
 import { audit } from '../../platform/audit.ts';
 import type { AuthedCtx } from '../../platform/context.ts';
@@ -25,23 +34,30 @@ import {
 } from './repo.ts';
 import { changes, customerSummaryOut, getCustomer, snapshot } from './service.ts';
 
+export type MergeStep = {
+  /** The merge's correcting record (customer_merges.id). */
+  mergeId: number;
+  fromIds: number[];
+  toId: number;
+  toBranchId: number;
+};
 export type CustomerMover = {
-  /** The table this mover handles; the generic repointing skips it. */
-  table: string;
-  /** Moves the rows of `fromIds` to `toId` inside the merge's transaction; returns how many rows moved. */
-  move: (tx: AuthedCtx, fromIds: number[], toId: number) => Promise<number>;
+  /** The tables this mover handles; the generic repointing skips them. */
+  tables: string[];
+  /** Carries the rows of `fromIds` over to `toId` inside the merge's transaction; returns the rows per table. */
+  move: (tx: AuthedCtx, m: MergeStep) => Promise<Record<string, number>>;
 };
 const movers = new Map<string, CustomerMover>();
 
-/** Registers how a module's table moves from merged customers to the survivor (when the generic update is not enough). */
+/** Registers how a module's tables move from merged customers to the survivor (when the generic update is not enough). */
 export function registerCustomerMerge(mover: CustomerMover) {
-  movers.set(mover.table, mover);
+  for (const t of mover.tables) movers.set(t, mover);
 }
 
 // Contacts: the survivor keeps its primary contact; moved contacts come after its own.
 registerCustomerMerge({
-  table: 'customer_contacts',
-  move: async (tx, fromIds, toId) => {
+  tables: ['customer_contacts'],
+  move: async (tx, { fromIds, toId }) => {
     const hasPrimary = await tx.db
       .selectFrom('customer_contacts')
       .select('id')
@@ -58,9 +74,13 @@ registerCustomerMerge({
       .where('customer_id', 'in', fromIds)
       .executeTakeFirst();
     await syncContactSearch(tx, toId);
-    return Number(r.numUpdatedRows);
+    return { customer_contacts: Number(r.numUpdatedRows) };
   },
 });
+
+// The merge records themselves are never repointed: an earlier merge into a merged customer stays as it was, and
+// its merged customers point at the new survivor through merged_into_id (updated below, so there are no chains).
+registerCustomerMerge({ tables: ['customer_merges'], move: async () => ({}) });
 
 /** Tables (other than customers itself) with a customer column: every `customer_id` and every FK to customers. */
 export async function customerReferences(tx: AuthedCtx): Promise<{ table: string; column: string }[]> {
@@ -79,43 +99,88 @@ export async function customerReferences(tx: AuthedCtx): Promise<{ table: string
   return r.rows.filter((x) => x.table !== 'customers');
 }
 
-const isUniqueViolation = (e: unknown) => (e as { code?: string })?.code === '23505';
+const pgCode = (e: unknown) => (e as { code?: string })?.code;
+const isUniqueViolation = (e: unknown) => pgCode(e) === '23505';
+/** 42501: a trigger that refuses changes (refuse_change()) or a role without UPDATE on the table. */
+const isRefused = (e: unknown) => pgCode(e) === '42501';
+
+/** At most this many kept rows' keys are listed per table in the audit row (the count is always complete). */
+const KEPT_LISTED = 200;
+
+/** The primary-key columns of a table (empty when it has none). */
+async function primaryKey(tx: AuthedCtx, table: string) {
+  const r = await sql<{ name: string }>`
+    select a.attname as name
+      from pg_index i
+      join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
+     where i.indrelid = ${table}::regclass and i.indisprimary
+     order by array_position(i.indkey::int2[], a.attnum)`.execute(tx.db);
+  return r.rows.map((x) => x.name);
+}
+
+type Repointed = { moved: number; kept: number; keptRows: unknown[]; linked: number };
 
 /**
- * Points a table's rows from the merged customers to the survivor. When a unique key would collide (the survivor
- * already is in that segment, campaign, period …) the rows move one by one and a colliding row stays with the
- * merged customer — kept, never deleted, and still reachable through merged_into_id.
+ * Points a table's rows from the merged customers to the survivor. When a unique key would collide the rows move
+ * one by one: the survivor's row stays as it is and the colliding row stays with the merged customer — kept,
+ * never deleted — and its key is returned. A table that refuses the update keeps its rows (`linked`).
  */
-async function repoint(tx: AuthedCtx, table: string, column: string, fromIds: number[], toId: number) {
+async function repoint(
+  tx: AuthedCtx,
+  table: string,
+  column: string,
+  fromIds: number[],
+  toId: number,
+): Promise<Repointed> {
   const t = sql.table(table);
   const c = sql.ref(column);
+  const count = async () =>
+    Number(
+      (
+        await sql<{
+          n: number;
+        }>`select count(*)::int as n from ${t} where ${c} = any(${fromIds}::bigint[])`.execute(tx.db)
+      ).rows[0].n,
+    );
   await sql`savepoint kefu_merge`.execute(tx.db);
   try {
     const r = await sql`update ${t} set ${c} = ${toId} where ${c} = any(${fromIds}::bigint[])`.execute(tx.db);
     await sql`release savepoint kefu_merge`.execute(tx.db);
-    return { moved: Number(r.numAffectedRows ?? 0), kept: 0 };
+    return { moved: Number(r.numAffectedRows ?? 0), kept: 0, keptRows: [], linked: 0 };
   } catch (e) {
     await sql`rollback to savepoint kefu_merge`.execute(tx.db);
+    if (isRefused(e)) return { moved: 0, kept: 0, keptRows: [], linked: await count() };
     if (!isUniqueViolation(e)) throw e;
   }
+  const pk = await primaryKey(tx, table);
+  const key = pk.length
+    ? sql`jsonb_build_object(${sql.join(pk.flatMap((k) => [sql.lit(k), sql.ref(`x.${k}`)]))})`
+    : sql`to_jsonb(x)`;
   const rows = await sql<{
-    id: string;
-  }>`select ctid::text as id from ${t} where ${c} = any(${fromIds}::bigint[])`.execute(tx.db);
-  let moved = 0;
-  let kept = 0;
+    tid: string;
+    key: unknown;
+  }>`select x.ctid::text as tid, ${key} as key from ${t} x where x.${c} = any(${fromIds}::bigint[])`.execute(
+    tx.db,
+  );
+  const out: Repointed = { moved: 0, kept: 0, keptRows: [], linked: 0 };
   for (const row of rows.rows) {
     await sql`savepoint kefu_merge_row`.execute(tx.db);
     try {
-      await sql`update ${t} set ${c} = ${toId} where ctid = ${row.id}::tid`.execute(tx.db);
+      await sql`update ${t} set ${c} = ${toId} where ctid = ${row.tid}::tid`.execute(tx.db);
       await sql`release savepoint kefu_merge_row`.execute(tx.db);
-      moved++;
+      out.moved++;
     } catch (e) {
       await sql`rollback to savepoint kefu_merge_row`.execute(tx.db);
+      if (isRefused(e)) {
+        out.linked++;
+        continue;
+      }
       if (!isUniqueViolation(e)) throw e;
-      kept++;
+      out.kept++;
+      if (out.keptRows.length < KEPT_LISTED) out.keptRows.push(row.key);
     }
   }
-  return { moved, kept };
+  return out;
 }
 
 /** The customer with the most filled-in fields would be a good survivor; the caller chooses. */
@@ -174,17 +239,40 @@ export async function mergeCustomers(ctx: AuthedCtx, survivorId: number, sourceI
     const survivor = locked.get(survivorId)!;
     const srcRows = sources.map((id) => locked.get(id)!);
 
+    const codes = srcRows.map((s) => s.code);
+    // The correcting record first: whatever cannot be repointed is the survivor's through it.
+    const merge = await tx.db
+      .insertInto('customer_merges')
+      .values({ survivor_id: survivorId, merged_ids: sources, merged_codes: codes, merged_by: ctx.actor.id })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const step: MergeStep = {
+      mergeId: merge.id,
+      fromIds: sources,
+      toId: survivorId,
+      toBranchId: survivor.branch_id,
+    };
+
     const counts: Record<string, number> = {};
     const kept: Record<string, number> = {};
+    const keptRows: Record<string, unknown[]> = {};
+    const linked: Record<string, number> = {};
+    const done = new Set<CustomerMover>();
     for (const ref of await customerReferences(tx)) {
       const mover = movers.get(ref.table);
       if (mover) {
-        if (ref.column === 'customer_id') counts[ref.table] = await mover.move(tx, sources, survivorId);
+        if (done.has(mover)) continue;
+        done.add(mover);
+        Object.assign(counts, await mover.move(tx, step));
         continue;
       }
       const r = await repoint(tx, ref.table, ref.column, sources, survivorId);
       counts[ref.table] = (counts[ref.table] ?? 0) + r.moved;
-      if (r.kept) kept[ref.table] = (kept[ref.table] ?? 0) + r.kept;
+      if (r.kept) {
+        kept[ref.table] = (kept[ref.table] ?? 0) + r.kept;
+        keptRows[ref.table] = [...(keptRows[ref.table] ?? []), ...r.keptRows];
+      }
+      if (r.linked) linked[ref.table] = (linked[ref.table] ?? 0) + r.linked;
     }
     // Customers merged earlier into a source now point at the survivor (no chains).
     await tx.db
@@ -203,10 +291,14 @@ export async function mergeCustomers(ctx: AuthedCtx, survivorId: number, sourceI
       })
       .where('id', '=', survivorId)
       .execute();
-    const codes = srcRows.map((s) => s.code);
     await insertHistory(tx, survivorId, [
       ...changes(before, snapshot(after)).map((h) => ({ ...h, action: 'merge' })),
-      { action: 'merge', field: 'mergedFrom', old_value: null, new_value: { ids: sources, codes } },
+      {
+        action: 'merge',
+        field: 'mergedFrom',
+        old_value: null,
+        new_value: { ids: sources, codes, mergeId: merge.id },
+      },
     ]);
     for (const s of srcRows) {
       await tx.db
@@ -230,7 +322,16 @@ export async function mergeCustomers(ctx: AuthedCtx, survivorId: number, sourceI
       entity: 'customer',
       entityId: survivorId,
       branchId: survivor.branch_id,
-      meta: { survivorId, mergedIds: sources, mergedCodes: codes, moved: counts, keptOnMerged: kept },
+      meta: {
+        mergeId: merge.id,
+        survivorId,
+        mergedIds: sources,
+        mergedCodes: codes,
+        moved: counts,
+        keptOnMerged: kept,
+        keptRows,
+        linkedByMergeRecord: linked,
+      },
     });
     return counts;
   });

@@ -153,8 +153,19 @@ export interface SavedViewTable {
   updated_at: Generated<Date>;
 }
 
+/** One row per merge, append-only (migration 20261204_2135): the merged customers' records are the survivor's. */
+export interface CustomerMergeTable {
+  id: Id;
+  survivor_id: number;
+  merged_ids: number[];
+  merged_codes: string[];
+  merged_by: number | null;
+  merged_at: Generated<Date>;
+}
+
 export interface CustomerTables {
   customers: CustomerTable;
+  customer_merges: CustomerMergeTable;
   customer_contacts: CustomerContactTable;
   custom_field_definitions: CustomFieldDefinitionTable;
   customer_attachments: CustomerAttachmentTable;

@@ -77,6 +77,8 @@ const ZAssessment = z.object({
   expired: z.boolean(),
   assessedBy: z.number().nullable(),
   createdAt: z.string(),
+  /** On a record a merge carried over from a merged customer: the original record's id. */
+  carriedFromId: z.number().nullable(),
 });
 named('SuitabilityAssessment', ZAssessment);
 const ZOffer = z.object({
@@ -94,6 +96,8 @@ const ZOffer = z.object({
   note: z.string().nullable(),
   offeredBy: z.number().nullable(),
   createdAt: z.string(),
+  /** On a record a merge carried over from a merged customer: the original record's id. */
+  carriedFromId: z.number().nullable(),
 });
 named('SuitabilityOffer', ZOffer);
 const ZRequest = z.object({

@@ -1,7 +1,8 @@
 // Suitability (适当性管理): risk-tolerance questionnaires with score bands (C1–C5), the lowest-category flag
 // (最低类别), professional investors via category requests with evidence, products with risk levels (R1–R5), the
 // matching rule, and offers recorded with the customer's choice. Assessments and offers are append-only (DB
-// triggers refuse UPDATE/DELETE): a correction is a new record.
+// triggers refuse UPDATE/DELETE): a correction is a new record. A merged customer's records are carried over to the
+// survivor as copies (merge.ts); a record's time is when it was made, so "newest" orders by created_at, then id.
 //
 // Matching: a customer of level Cn may take products up to Rn; professional investors may take all; a customer of
 // the lowest category only R1, with no override. A mismatched offer can be recorded as `proceed` only with the
@@ -168,6 +169,7 @@ const assessmentOut = (r: any) => ({
   expired: r.valid_until.getTime() < Date.now(),
   assessedBy: r.assessed_by,
   createdAt: r.created_at.toISOString(),
+  carriedFromId: r.carried_from_id ?? null,
 });
 
 const offerOut = (r: any) => ({
@@ -185,14 +187,16 @@ const offerOut = (r: any) => ({
   note: r.note,
   offeredBy: r.offered_by,
   createdAt: r.created_at.toISOString(),
+  carriedFromId: r.carried_from_id ?? null,
 });
 
-/** The customer's current (newest) assessment, valid or not. */
+/** The customer's current (newest) assessment, valid or not — its own or one carried over by a merge. */
 async function latestAssessment(db: AuthedCtx['db'], customerId: number) {
   return db
     .selectFrom('suitability_assessments')
     .selectAll()
     .where('customer_id', '=', customerId)
+    .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
@@ -206,6 +210,7 @@ export async function getSuitability(ctx: AuthedCtx, customerId: number) {
       .selectFrom('suitability_assessments')
       .selectAll()
       .where('customer_id', '=', customerId)
+      .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(50)
       .execute(),
@@ -213,6 +218,7 @@ export async function getSuitability(ctx: AuthedCtx, customerId: number) {
       .selectFrom('suitability_offers')
       .selectAll()
       .where('customer_id', '=', customerId)
+      .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(100)
       .execute(),
@@ -507,15 +513,17 @@ export async function recordOffer(
 
 /**
  * Creates a re-assessment task for every customer whose newest assessment expires within REASSESS_AHEAD_DAYS.
- * Idempotent: one task per assessment (unique index tasks_outreach_key), so it may run any number of times.
+ * Idempotent: one task per assessment (unique index tasks_outreach_key), so it may run any number of times. A
+ * carried-over copy counts as its original (source_id), whose task moved to the survivor with the merge.
  */
 export async function createReassessmentTasks(db: AuthedCtx['db'], aheadDays = REASSESS_AHEAD_DAYS) {
   const res = await sql<{ id: number }>`
     insert into tasks (title, kind, customer_id, branch_id, assignee_id, department_id, due_at, source_kind, source_id)
     select '适当性重新评估 Suitability re-assessment', 'review', x.customer_id, x.branch_id, x.assignee,
-           ${taskDeskSql(sql.ref('x.assignee'))}, x.valid_until, 'suitability', x.id
+           ${taskDeskSql(sql.ref('x.assignee'))}, x.valid_until, 'suitability', coalesce(x.carried_from_id, x.id)
       from (select a.*, ${taskAssigneeSql(sql.ref('c.owner_id'), sql.ref('a.branch_id'))} as assignee
-              from (select distinct on (customer_id) * from suitability_assessments order by customer_id, id desc) a
+              from (select distinct on (customer_id) * from suitability_assessments
+                     order by customer_id, created_at desc, id desc) a
               join customers c on c.id = a.customer_id and c.status not in ('closed','merged')
              where a.valid_until < now() + make_interval(days => ${aheadDays})) x
     on conflict (source_kind, source_id, customer_id) where source_kind in ('callback','suitability','notice') do nothing

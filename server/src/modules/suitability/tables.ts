@@ -1,5 +1,6 @@
 // Suitability tables as Kysely sees them (migration 20261122_4000_outreach). Assessments and offers are
-// append-only (DB triggers refuse UPDATE and DELETE).
+// append-only (DB triggers refuse UPDATE and DELETE). A merge carries a merged customer's records over as new rows
+// on the survivor (carried_from_id = the original record, merge_id = customer_merges.id; migration 20261204_2135).
 import type { ColumnType, Generated } from 'kysely';
 
 type Id = Generated<number>;
@@ -37,6 +38,8 @@ export interface AssessmentTable {
   valid_until: ColumnType<Date, Date | string, Date | string>;
   assessed_by: number | null;
   created_at: Generated<Date>;
+  carried_from_id: number | null;
+  merge_id: number | null;
 }
 
 export interface CategoryRequestTable {
@@ -80,6 +83,8 @@ export interface OfferTable {
   note: string | null;
   offered_by: number | null;
   created_at: Generated<Date>;
+  carried_from_id: number | null;
+  merge_id: number | null;
 }
 
 export interface SuitabilityTables {
