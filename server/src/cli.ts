@@ -61,7 +61,8 @@ program
   .action(async () => {
     const opened = await openDatabase(loadConfig(), { log: say });
     await opened.close();
-    say('database is up to date');
+    say(`database is up to date${opened.appRole ? `; the app connects as ${opened.appRole}` : ''}`);
+    for (const w of opened.warnings) say(`warning: ${w}`);
   });
 
 program
@@ -73,7 +74,10 @@ program
   .action(async (opts) => {
     const opened = await openDatabase(loadConfig(), { log: say });
     try {
-      const res = await loadDemo(opened.db, { customers: opts.customers, onProgress: progressPrinter() });
+      const res = await loadDemo(opened.owner.db, {
+        customers: opts.customers,
+        onProgress: progressPrinter(),
+      });
       say(
         res.created ? 'demo data loaded' : 'the database already has users: demo organisation left as it is',
       );

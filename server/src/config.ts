@@ -15,6 +15,11 @@ const ZEnv = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
+  // The app's own least-privileged role on DATABASE_URL's server (DATABASE_URL is then the owner, for migrations).
+  KEFU_APP_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMTP_HOST: z.string().optional(),
   SMTP_PORT: ZPort.default(25),
@@ -43,6 +48,12 @@ const ZEnv = z.object({
 });
 
 const ZEnvChecked = ZEnv.superRefine((e, ctx) => {
+  if (e.KEFU_APP_DATABASE_URL && !e.DATABASE_URL)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['KEFU_APP_DATABASE_URL'],
+      message: 'is used only with DATABASE_URL (the embedded database makes its own app role)',
+    });
   if (e.KEFU_SMS_URL)
     for (const k of ['KEFU_SMS_KEY', 'KEFU_SMS_SECRET'] as const)
       if (!e[k]) ctx.addIssue({ code: 'custom', path: [k], message: 'is required when KEFU_SMS_URL is set' });
@@ -53,6 +64,8 @@ export type Config = {
   host: string;
   dataDir: string;
   databaseUrl?: string;
+  /** The app's connection when it differs from DATABASE_URL's (the owner's): KEFU_APP_DATABASE_URL. */
+  appDatabaseUrl?: string;
   logLevel: z.infer<typeof ZEnv>['LOG_LEVEL'];
   smtp: {
     host?: string;
@@ -91,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     dataDir: path.resolve(e.KEFU_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    appDatabaseUrl: e.KEFU_APP_DATABASE_URL,
     logLevel: e.LOG_LEVEL,
     smtp: {
       host: e.SMTP_HOST,

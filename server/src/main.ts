@@ -7,11 +7,17 @@ import { startJobs } from './platform/jobs.ts';
 
 export async function serve(
   config: Config,
+  /** `beforeListen` gets the owner's connection (demo data: a large load rebuilds indexes). */
   opts: { beforeListen?: (db: import('./db/index.ts').Database) => Promise<void> } = {},
 ) {
   const logger = pino({ level: config.logLevel });
   const opened = await openDatabase(config, { log: (m) => logger.info(m) });
-  logger.info(opened.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'using DATABASE_URL');
+  logger.info(
+    opened.embedded
+      ? `embedded PostgreSQL in ${config.dataDir}`
+      : `using DATABASE_URL${opened.appRole ? ` (the app connects as ${opened.appRole})` : ''}`,
+  );
+  for (const w of opened.warnings) logger.warn(w);
   let runner: Awaited<ReturnType<typeof startJobs>> | undefined;
   const app = await buildApp({ db: opened.db, config, logger: { level: config.logLevel } });
   let stopping = false;
@@ -27,7 +33,7 @@ export async function serve(
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   try {
-    await opts.beforeListen?.(opened.db);
+    await opts.beforeListen?.(opened.owner.db);
     if (config.jobs)
       runner = await startJobs(opened.db, opened.pool, (msg, extra) => logger.info(extra ?? {}, msg));
     await app.listen({ port: config.port, host: config.host });

@@ -693,10 +693,11 @@ export async function openForBackup(config: Config, log: (m: string) => void) {
   }
   const opened = await openDatabase(config, { log, migrate: false, poolSize: 2 });
   return {
-    pool: opened.pool,
+    // The owner reads everything (the app role is refused Kysely's bookkeeping).
+    pool: opened.owner.pool,
     // The pool is ended here: Kysely only ends a pool it has used, and the backup reads through the pool directly.
     close: async () => {
-      await opened.pool.end().catch(() => {});
+      await opened.owner.pool.end().catch(() => {});
       await opened.close();
     },
   };
@@ -727,7 +728,8 @@ export async function runRestoreCommand(config: Config, file: string, say: (m: s
   const opened = await openDatabase(config, { log: say, migrate: false, poolSize: 2 });
   const progress = progressReporter('restore');
   try {
-    const r = await restoreFromFile(opened, file, {
+    // The owner restores: it switches the schema's triggers off while rows load, which the app role cannot.
+    const r = await restoreFromFile(opened.owner, file, {
       onProgress: (done, total, label) => {
         progress.onProgress(done, total, label);
         if (label === 'done') progress.stop();

@@ -29,7 +29,8 @@ export async function createTestApp(
     LOG_LEVEL: 'silent',
     ...opts.env,
   });
-  const app = await buildApp({ db: t.db, config });
+  // The app runs as the least-privileged app role, as the real server does; fixtures keep the owner's `t.db`.
+  const app = await buildApp({ db: t.appDb, config });
   await app.ready();
   const cookies = new Map<string, string>();
   const login = async (username: string, password = DEMO_PASSWORD) => {

@@ -8,12 +8,42 @@ import type { TestProject } from 'vitest/node';
 import { startEmbedded } from '../db/embedded.ts';
 import { createDb, createPool } from '../db/index.ts';
 import { migrate } from '../db/migrate.ts';
+import { ensureAppRole, grantAppRole, withClient, withCredentials } from '../db/roles.ts';
 import { syncBuiltinRoles } from '../platform/bootstrap.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     pgAdminUrl: string;
     pgTemplate: string;
+    /** The least-privileged role test apps connect as (granted on the template, so on every copy of it). */
+    pgAppUser: string;
+    pgAppPassword: string;
+  }
+}
+
+/** One app role on the server for every test run (roles are server-wide; test runs share it). */
+export const TEST_APP_ROLE = 'kefu_test_app';
+export const TEST_APP_PASSWORD = 'kefu-test-app-password';
+
+async function ensureTestAppRole(adminUrl: string, dbUrl: string) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await withClient(adminUrl, (c) => ensureAppRole(c, TEST_APP_ROLE, { password: TEST_APP_PASSWORD }));
+      break;
+    } catch (e) {
+      // Two runs creating it at once: the loser sees it next time round.
+      if (attempt >= 5) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  // A role left with another password (a server with password authentication): set ours.
+  try {
+    await withClient(withCredentials(dbUrl, TEST_APP_ROLE, TEST_APP_PASSWORD), async () => {});
+  } catch (e) {
+    if ((e as { code?: string }).code !== '28P01') throw e;
+    await withClient(adminUrl, (c) =>
+      c.query(`alter role ${TEST_APP_ROLE} with login password '${TEST_APP_PASSWORD}'`),
+    );
   }
 }
 
@@ -62,9 +92,13 @@ export default async function setup(project: TestProject) {
   const db = createDb(pool);
   await migrate(db, pool);
   await syncBuiltinRoles(db);
+  await ensureTestAppRole(adminUrl, url.toString());
+  await grantAppRole(db, TEST_APP_ROLE);
   await db.destroy();
   project.provide('pgAdminUrl', adminUrl);
   project.provide('pgTemplate', TEMPLATE);
+  project.provide('pgAppUser', TEST_APP_ROLE);
+  project.provide('pgAppPassword', TEST_APP_PASSWORD);
   return async () => {
     const left = await admin.query(`select datname from pg_database where datname like $1 or datname = $2`, [
       `kefu\\_t\\_${process.pid}\\_%`,
