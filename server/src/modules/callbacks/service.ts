@@ -13,6 +13,7 @@ import { requirePermission, scopeToBranch } from '../../platform/permissions.ts'
 import { addBusinessDays, type CalendarSpec } from '../calendar/engine.ts';
 import { defaultCalendarId, loadCalendarSpec } from '../calendar/service.ts';
 import { scopeSql, taskAssigneeSql, taskDeskSql } from '../campaigns/service.ts';
+import { recordInteraction } from '../customers/index.ts';
 
 /** What a regulatory callback verifies (回访内容). */
 export const CALLBACK_QUESTIONS = [
@@ -399,24 +400,16 @@ export async function recordCallbackResult(
         .where('id', '=', r.task_id)
         .where('status', '=', 'open')
         .execute();
-    await tx.db
-      .insertInto('interactions')
-      .values({
-        customer_id: r.customer_id,
-        channel: 'phone_out',
-        direction: 'outbound',
-        occurred_at: new Date(),
-        staff_id: ctx.actor.id,
-        summary:
-          `监管回访：${input.reached ? (issues ? '已回访，发现问题' : '已回访，无异常') : '未能联系'}${input.notes ? ` — ${input.notes}` : ''}`.slice(
-            0,
-            4000,
-          ),
-        outcome: status,
-        source: 'system',
-        created_by: ctx.actor.id,
-      })
-      .execute();
+    await recordInteraction(tx, {
+      customerId: r.customer_id,
+      channel: 'phone_out',
+      direction: 'outbound',
+      staffId: ctx.actor.id,
+      summary: `监管回访：${input.reached ? (issues ? '已回访，发现问题' : '已回访，无异常') : '未能联系'}${input.notes ? ` — ${input.notes}` : ''}`,
+      outcome: status,
+      createdBy: ctx.actor.id,
+      countsAsContact: input.reached,
+    });
     await audit(tx, {
       action: 'callback.result_recorded',
       entity: 'regulatory_callback',

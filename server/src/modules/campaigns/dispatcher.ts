@@ -7,7 +7,8 @@
 //      Two dispatchers never claim the same row; a claim abandoned by a dead dispatcher comes back when its lease ends.
 //   2. send   — the provider calls happen after the claim has committed, `concurrency` at a time.
 //   3. record — one transaction for the batch: status sent/failed, sent_at, the provider's message id, and one 'sms'
-//      outbound interaction per message (set-based, from unnest arrays).
+//      outbound interaction per message (set-based, through the customers module's recordInteractions, which
+//      also moves the last contact of the customers reached — one statement per batch, not one per message).
 //
 // AT-LEAST-ONCE at the provider boundary, made exactly-once by the idempotency key. A crash between 2 and 3 leaves
 // rows 'sending' that the gateway may already have accepted. We do not know which, so we choose to send them again
@@ -20,6 +21,7 @@ import { sql } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import { defineJob, enqueue } from '../../platform/jobs.ts';
 import { type SmsProvider, type SmsResult, smsProvider } from '../../platform/sms.ts';
+import { recordInteractions } from '../customers/index.ts';
 
 export type DispatchOptions = {
   batchSize?: number;
@@ -53,6 +55,9 @@ async function pool<T, R>(items: T[], n: number, fn: (x: T) => Promise<R>): Prom
   );
   return out;
 }
+
+/** The timeline keeps the text but not a risk notice's confirm token (it is the customer's secret). */
+const timelineText = (content: string) => content.replace(/(\/notices\/confirm\/)[A-Za-z0-9_-]+/g, '$1…');
 
 const filterSql = (f: DispatchFilter) =>
   'stepId' in f ? sql`campaign_step_id = ${f.stepId}` : sql`notice_id = ${f.noticeId}`;
@@ -93,10 +98,7 @@ export async function dispatchOutbox(db: Database, f: DispatchFilter, opts: Disp
             .catch((e: Error) => ({ ok: false as const, error: String(e?.message ?? e), retryable: true })),
     );
     if (opts.signal?.aborted) throw new Error('dispatcher stopped mid-batch');
-    const ids: number[] = [];
-    const status: string[] = [];
-    const msgIds: (string | null)[] = [];
-    const errors: (string | null)[] = [];
+    const done = new Map<number, { status: 'sent' | 'failed'; msgid: string | null; err: string | null }>();
     const retryIds: number[] = [];
     rows.forEach((r, i) => {
       const res = results[i];
@@ -104,38 +106,55 @@ export async function dispatchOutbox(db: Database, f: DispatchFilter, opts: Disp
         retryIds.push(Number(r.id));
         return;
       }
-      ids.push(Number(r.id));
-      status.push(res.ok ? 'sent' : 'failed');
-      msgIds.push(res.ok ? res.providerId : null);
-      errors.push(res.ok ? null : res.error.slice(0, 500));
+      done.set(Number(r.id), {
+        status: res.ok ? 'sent' : 'failed',
+        msgid: res.ok ? res.providerId : null,
+        err: res.ok ? null : res.error.slice(0, 500),
+      });
     });
     await db.transaction().execute(async (trx) => {
-      if (ids.length)
-        await sql`
-          with v as (
-            select * from unnest(${ids}::bigint[], ${status}::text[], ${msgIds}::text[], ${errors}::text[])
-                       as v(id, status, msgid, err)
-          ), src as (
-            select o.id, o.customer_id, o.campaign_id, o.content, v.status, v.msgid, v.err
-              from sms_outbox o join v on v.id = o.id where o.status = 'sending'
-          ), ins as (
-            insert into interactions (customer_id, channel, direction, occurred_at, summary, outcome, campaign_id, source)
-            -- the timeline keeps the text but not a risk notice's confirm token (it is the customer's secret)
-            select customer_id, 'sms', 'outbound', now(),
-                   left(regexp_replace(content, '(/notices/confirm/)[A-Za-z0-9_-]+', '\\1…', 'g'), 4000),
-                   status, campaign_id, 'system' from src
-            returning id, customer_id
-          )
-          update sms_outbox o set status = src.status, provider_msg_id = src.msgid, error = src.err,
-                 lease_until = null, sent_at = case when src.status = 'sent' then now() end, interaction_id = ins.id
-            from src join ins on ins.customer_id = src.customer_id
-           where o.id = src.id`.execute(trx);
+      if (done.size) {
+        // The rows still ours, locked; each result goes on the customer's timeline through the customers module
+        // (one set-based insert per batch, which also moves the last contact of the customers reached).
+        const src = await sql<{
+          id: number;
+          customer_id: number;
+          campaign_id: number | null;
+          content: string;
+        }>`
+          select id, customer_id, campaign_id, content from sms_outbox
+           where id = any(${[...done.keys()]}::bigint[]) and status = 'sending' order by id for update`.execute(
+          trx,
+        );
+        const mine = src.rows.map((o) => ({ ...o, ...done.get(Number(o.id))! }));
+        const interactionIds = await recordInteractions(
+          { db: trx },
+          mine.map((o) => ({
+            customerId: o.customer_id,
+            channel: 'sms' as const,
+            direction: 'outbound' as const,
+            summary: timelineText(o.content),
+            outcome: o.status,
+            campaignId: o.campaign_id,
+            // A message the gateway refused reached no one.
+            countsAsContact: o.status === 'sent',
+          })),
+        );
+        if (mine.length)
+          await sql`
+            update sms_outbox o set status = v.status, provider_msg_id = v.msgid, error = v.err, lease_until = null,
+                   sent_at = case when v.status = 'sent' then now() end, interaction_id = v.iid
+              from unnest(${mine.map((o) => o.id)}::bigint[], ${mine.map((o) => o.status)}::text[],
+                          ${mine.map((o) => o.msgid)}::text[], ${mine.map((o) => o.err)}::text[],
+                          ${interactionIds}::bigint[]) as v(id, status, msgid, err, iid)
+             where o.id = v.id`.execute(trx);
+      }
       // A retryable failure waits for its lease to end (back-off) and is claimed again.
       if (retryIds.length)
         await sql`update sms_outbox set lease_until = now() + make_interval(secs => ${Math.min(lease, 30 * rows[0].attempts)})
                    where id = any(${retryIds}::bigint[]) and status = 'sending'`.execute(trx);
     });
-    for (const s of status) s === 'sent' ? totals.sent++ : totals.failed++;
+    for (const d of done.values()) d.status === 'sent' ? totals.sent++ : totals.failed++;
     totals.retry += retryIds.length;
   }
   return totals;

@@ -14,6 +14,7 @@ import {
   requirePermission,
   scopeToBranch,
 } from '../../platform/permissions.ts';
+import { recordInteraction } from '../customers/index.ts';
 import { maskPii } from '../customers/mask.ts';
 import { customerSearchQuery } from '../customers/search.ts';
 import { segmentCustomerQuery } from '../segments/service.ts';
@@ -638,26 +639,18 @@ export async function recordAttempt(
     checkAnswers(c.questions, input.answers, input.outcome === 'reached');
     const status =
       input.outcome === 'unreachable' ? 'unreachable' : DONE_OUTCOMES.has(input.outcome) ? 'done' : 'open';
-    const inter = await tx.db
-      .insertInto('interactions')
-      .values({
-        customer_id: call.customer_id,
-        channel: 'phone_out',
-        direction: 'outbound',
-        occurred_at: new Date(),
-        staff_id: ctx.actor.id,
-        summary:
-          `回访 ${c.name}: ${input.outcome}${input.reason ? ` (${input.reason})` : ''}${input.note ? ` — ${input.note}` : ''}`.slice(
-            0,
-            4000,
-          ),
-        outcome: input.outcome,
-        campaign_id: campaignId,
-        source: 'system',
-        created_by: ctx.actor.id,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const interactionId = await recordInteraction(tx, {
+      customerId: call.customer_id,
+      channel: 'phone_out',
+      direction: 'outbound',
+      staffId: ctx.actor.id,
+      summary: `回访 ${c.name}: ${input.outcome}${input.reason ? ` (${input.reason})` : ''}${input.note ? ` — ${input.note}` : ''}`,
+      outcome: input.outcome,
+      campaignId,
+      createdBy: ctx.actor.id,
+      // An attempt that did not get the customer on the line is on the timeline but is no contact.
+      countsAsContact: input.outcome === 'reached' || input.outcome === 'refused',
+    });
     const attempt = await tx.db
       .insertInto('campaign_attempts')
       .values({
@@ -669,7 +662,7 @@ export async function recordAttempt(
         reason: input.reason ?? null,
         answers: JSON.stringify(input.answers),
         note: input.note ?? null,
-        interaction_id: inter.id,
+        interaction_id: interactionId,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -685,11 +678,6 @@ export async function recordAttempt(
       })
       .where('id', '=', callId)
       .execute();
-    await tx.db
-      .updateTable('customers')
-      .set({ last_contact_at: sql`greatest(last_contact_at, now())` })
-      .where('id', '=', call.customer_id)
-      .execute();
     await audit(tx, {
       action: 'campaign.attempt_recorded',
       entity: 'campaign_call',
@@ -704,7 +692,7 @@ export async function recordAttempt(
       reason: attempt.reason,
       answers: attempt.answers,
       callStatus: status,
-      interactionId: inter.id,
+      interactionId,
       at: attempt.at.toISOString(),
     };
   });

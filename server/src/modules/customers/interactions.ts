@@ -1,5 +1,7 @@
 // Interactions (接触记录): one timeline per customer of every contact on any channel, logged by hand or by the
-// system (emails, portal messages, SMS sent). Logging one moves the customer's last_contact_at forward.
+// system (emails, portal messages, SMS sent, calls, visits). Only this file writes the table: other modules record
+// through recordInteraction / recordInteractions (exported from ./index.ts), which move the customer's
+// last_contact_at forward — the figure the "no contact for N days" segment rule and the portfolio read.
 import { sql } from 'kysely';
 import { audit } from '../../platform/audit.ts';
 import type { AuthedCtx, Ctx } from '../../platform/context.ts';
@@ -41,9 +43,129 @@ function interactionOut(r: any, attachmentIds: number[]) {
   };
 }
 
+/** A contact another module records on the customer's timeline (an email sent, an SMS, a call, a visit). */
+export type SystemInteraction = {
+  customerId: number;
+  channel: InteractionChannel;
+  /** Defaults to the channel's usual direction (phone_in inbound, sms outbound …). */
+  direction?: 'inbound' | 'outbound' | 'internal';
+  /** Defaults to the transaction's now(). */
+  occurredAt?: Date | null;
+  staffId?: number | null;
+  /** Cut to the column's 4 000 characters. */
+  summary: string;
+  outcome?: string | null;
+  ticketId?: number | null;
+  campaignId?: number | null;
+  createdBy?: number | null;
+  /**
+   * Whether the customer was reached, so that the entry moves `last_contact_at` (default true). A message the
+   * gateway or the mail server refused, or an internal note, is on the timeline but is not a contact.
+   */
+  countsAsContact?: boolean;
+};
+
+type DbCtx = Pick<Ctx, 'db'>;
+
+async function insertInteraction(
+  ctx: DbCtx,
+  r: Omit<SystemInteraction, 'countsAsContact'> & { source: 'manual' | 'system' },
+) {
+  return ctx.db
+    .insertInto('interactions')
+    .values({
+      customer_id: r.customerId,
+      channel: r.channel,
+      direction: r.direction ?? DEFAULT_DIRECTION[r.channel],
+      occurred_at: r.occurredAt ?? sql<Date>`now()`,
+      staff_id: r.staffId ?? null,
+      summary: r.summary.slice(0, 4000),
+      outcome: r.outcome ?? null,
+      ticket_id: r.ticketId ?? null,
+      campaign_id: r.campaignId ?? null,
+      source: r.source,
+      created_by: r.createdBy ?? null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
 /**
- * Records an interaction. Other modules call this with `source: 'system'` (an email sent, an SMS, a portal
- * message) inside their own transaction; the route calls it for hand-logged ones.
+ * Moves each customer's last contact forward to the latest of the given times — only where that is later than what
+ * the row holds, so an older entry writes nothing. Not a user edit of the record: no version bump, no history row.
+ * Rows are locked in id order, so two writers touching the same customers cannot deadlock on them.
+ */
+async function moveLastContact(ctx: DbCtx, items: { customerId: number; at: Date | null }[]) {
+  if (items.length === 0) return;
+  const latest = new Map<number, Date | null>();
+  for (const { customerId, at } of items) {
+    const cur = latest.get(customerId);
+    if (cur === undefined || (cur && (!at || at > cur))) latest.set(customerId, at);
+  }
+  const ids = [...latest.keys()];
+  const ats = ids.map((id) => latest.get(id) ?? null);
+  await sql`
+    with v as (
+      select v.id, coalesce(v.at, now()) as at from unnest(${ids}::bigint[], ${ats}::timestamptz[]) as v(id, at)
+    ), due as (
+      select c.id, v.at from customers c join v on v.id = c.id
+       where c.last_contact_at is null or c.last_contact_at < v.at
+       order by c.id for update of c
+    )
+    update customers c set last_contact_at = due.at from due where c.id = due.id`.execute(ctx.db);
+}
+
+/**
+ * The one way another module puts a contact on a customer's timeline: inserts the interaction (source 'system') and
+ * keeps the customer's `last_contact_at` right, in the caller's transaction. The caller audits its own write.
+ * Returns the interaction's id.
+ */
+export async function recordInteraction(ctx: DbCtx, r: SystemInteraction): Promise<number> {
+  const row = await insertInteraction(ctx, { ...r, source: 'system' });
+  if (r.countsAsContact !== false)
+    await moveLastContact(ctx, [{ customerId: r.customerId, at: row.occurred_at }]);
+  return row.id;
+}
+
+/**
+ * recordInteraction for many rows at once (the SMS dispatcher's batch, a handover's customers): one INSERT from
+ * arrays and one UPDATE of the customers whose last contact moves, whatever the number of rows. Returns the new
+ * ids in the order of `rows` (they are drawn from the sequence first; RETURNING promises no order).
+ */
+export async function recordInteractions(ctx: DbCtx, rows: SystemInteraction[]): Promise<number[]> {
+  if (rows.length === 0) return [];
+  const drawn = await sql<{ id: number }>`
+    select nextval(pg_get_serial_sequence('interactions', 'id')) as id from generate_series(1, ${rows.length})`.execute(
+    ctx.db,
+  );
+  const ids = drawn.rows.map((r) => Number(r.id));
+  const col = <T>(f: (r: SystemInteraction) => T) => rows.map(f);
+  await sql`
+    insert into interactions (id, customer_id, channel, direction, occurred_at, staff_id, summary, outcome, ticket_id,
+                              campaign_id, source, created_by)
+    select v.id, v.customer_id, v.channel, v.direction, coalesce(v.at, now()), v.staff_id, v.summary, v.outcome,
+           v.ticket_id, v.campaign_id, 'system', v.created_by
+      from unnest(${ids}::bigint[], ${col((r) => r.customerId)}::bigint[], ${col((r) => r.channel)}::text[],
+                  ${col((r) => r.direction ?? DEFAULT_DIRECTION[r.channel])}::text[],
+                  ${col((r) => r.occurredAt ?? null)}::timestamptz[], ${col((r) => r.staffId ?? null)}::bigint[],
+                  ${col((r) => r.summary.slice(0, 4000))}::text[], ${col((r) => r.outcome ?? null)}::text[],
+                  ${col((r) => r.ticketId ?? null)}::bigint[], ${col((r) => r.campaignId ?? null)}::bigint[],
+                  ${col((r) => r.createdBy ?? null)}::bigint[])
+           as v(id, customer_id, channel, direction, at, staff_id, summary, outcome, ticket_id, campaign_id, created_by)`.execute(
+    ctx.db,
+  );
+  await moveLastContact(
+    ctx,
+    rows
+      .filter((r) => r.countsAsContact !== false)
+      .map((r) => ({ customerId: r.customerId, at: r.occurredAt ?? null })),
+  );
+  return ids;
+}
+
+/**
+ * Records a hand-logged interaction (the route's; checks the permission, the customer's scope, the staff member and
+ * the attachments, and audits). What the system records goes through recordInteraction.
  */
 export async function logInteraction(
   ctx: AuthedCtx,
@@ -65,23 +187,19 @@ export async function logInteraction(
       const u = await tx.db.selectFrom('users').select('id').where('id', '=', staffId).executeTakeFirst();
       if (!u) throw badRequest('STAFF_INVALID', 'No such staff member', { staffId: 'STAFF_INVALID' });
     }
-    const row = await tx.db
-      .insertInto('interactions')
-      .values({
-        customer_id: customerId,
-        channel: input.channel,
-        direction: input.direction ?? DEFAULT_DIRECTION[input.channel],
-        occurred_at: occurredAt,
-        staff_id: staffId,
-        summary: input.summary,
-        outcome: input.outcome ?? null,
-        ticket_id: input.ticketId ?? null,
-        campaign_id: input.campaignId ?? null,
-        source: input.source ?? 'manual',
-        created_by: ctx.actor.id,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertInteraction(tx, {
+      customerId,
+      channel: input.channel,
+      direction: input.direction ?? DEFAULT_DIRECTION[input.channel],
+      occurredAt,
+      staffId,
+      summary: input.summary,
+      outcome: input.outcome ?? null,
+      ticketId: input.ticketId ?? null,
+      campaignId: input.campaignId ?? null,
+      source: input.source ?? 'manual',
+      createdBy: ctx.actor.id,
+    });
     const attachmentIds = input.attachmentIds ?? [];
     if (attachmentIds.length) {
       const res = await tx.db
@@ -95,12 +213,7 @@ export async function logInteraction(
           attachmentIds: 'ATTACHMENT_INVALID',
         });
     }
-    // Not a user edit of the record: no version bump, no history row.
-    await tx.db
-      .updateTable('customers')
-      .set({ last_contact_at: sql`greatest(last_contact_at, ${occurredAt})` })
-      .where('id', '=', customerId)
-      .execute();
+    await moveLastContact(tx, [{ customerId, at: occurredAt }]);
     await audit(tx, {
       action: 'interaction.created',
       entity: 'interaction',

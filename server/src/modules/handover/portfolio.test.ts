@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.ts';
 import { ensureUser, userId } from '../../test/fixtures.ts';
+import { recordInteraction } from '../customers/index.ts';
 import { insertCustomers } from '../tasks/fixtures.ts';
 
 let t: TestApp;
@@ -17,12 +18,20 @@ describe('account manager portfolio', () => {
     const vip = await insertCustomers(t, 2, { owner: 'pf_mgr', tier: 'VIP' });
     const retail = await insertCustomers(t, 3, { owner: 'pf_mgr', tier: '散户' });
     await insertCustomers(t, 1, { owner: 'pf_mgr', branch: 'SH01', tier: 'VIP' });
-    await sql`update customers set last_contact_at = now() - interval '100 days' where id = ${retail[0]}`.execute(
-      t.db,
-    );
-    await sql`update customers set last_contact_at = now() - interval '2 days' where id = ${vip[0]}`.execute(
-      t.db,
-    );
+    // Contacts 100 and 2 days ago, recorded the way every module records one.
+    const ago = (days: number) => new Date(Date.now() - days * 86_400_000);
+    await recordInteraction(t, {
+      customerId: retail[0],
+      channel: 'phone_out',
+      occurredAt: ago(100),
+      summary: '回访',
+    });
+    await recordInteraction(t, {
+      customerId: vip[0],
+      channel: 'phone_out',
+      occurredAt: ago(2),
+      summary: '回访',
+    });
     await t.db
       .insertInto('tasks')
       .values([

@@ -16,6 +16,7 @@ import { badRequest, notFound } from '../../platform/errors.ts';
 import { defineJob, enqueue } from '../../platform/jobs.ts';
 import { branchScope, requirePermission } from '../../platform/permissions.ts';
 import { decodeCursor, encodeCursor } from '../../platform/schemas.ts';
+import { recordInteractions } from '../customers/index.ts';
 
 export type HandoverInput = {
   fromUserId: number;
@@ -365,17 +366,29 @@ export async function handoverItems(ctx: AuthedCtx, id: number, q: { cursor?: st
  * these rows); running the job twice records nothing twice.
  */
 export async function notifyHandoverCustomers(db: Database, handoverId: number) {
-  const r = await sql`
-    insert into interactions (customer_id, channel, direction, occurred_at, staff_id, summary, source)
-    select hi.customer_id, 'sms', 'outbound', now(), hi.to_user_id,
-           '客户经理变更通知：您的新客户经理为 ' || u.display_name || coalesce('，电话 ' || u.phone, '') || '。', 'system'
-      from handover_items hi join users u on u.id = hi.to_user_id
-     where hi.handover_id = ${handoverId}
-       and not exists (select 1 from interactions i where i.customer_id = hi.customer_id and i.source = 'system'
-                        and i.summary like '客户经理变更通知%' and i.occurred_at >= (select created_at from handovers where id = ${handoverId}))`.execute(
-    db,
-  );
-  return Number(r.numAffectedRows ?? 0);
+  return db.transaction().execute(async (trx) => {
+    const due = await sql<{ customer_id: number; to_user_id: number; summary: string }>`
+      select hi.customer_id, hi.to_user_id,
+             '客户经理变更通知：您的新客户经理为 ' || u.display_name || coalesce('，电话 ' || u.phone, '') || '。' as summary
+        from handover_items hi join users u on u.id = hi.to_user_id
+       where hi.handover_id = ${handoverId}
+         and not exists (select 1 from interactions i where i.customer_id = hi.customer_id and i.source = 'system'
+                          and i.summary like '客户经理变更通知%' and i.occurred_at >= (select created_at from handovers where id = ${handoverId}))
+       order by hi.customer_id`.execute(trx);
+    // Recorded, not yet sent: on the timeline but not a contact until a gateway delivers it.
+    const ids = await recordInteractions(
+      { db: trx },
+      due.rows.map((r) => ({
+        customerId: r.customer_id,
+        channel: 'sms' as const,
+        direction: 'outbound' as const,
+        staffId: r.to_user_id,
+        summary: r.summary,
+        countsAsContact: false,
+      })),
+    );
+    return ids.length;
+  });
 }
 
 defineJob('handover_notify', async (payload: { handoverId: number }, { db, log }) => {

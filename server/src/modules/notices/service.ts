@@ -14,6 +14,7 @@ import { createMailTransport } from '../../platform/mail.ts';
 import { requirePermission, scopeToBranch } from '../../platform/permissions.ts';
 import { normaliseMobile } from '../../platform/sms.ts';
 import { taskAssigneeSql, taskDeskSql } from '../campaigns/service.ts';
+import { recordInteraction } from '../customers/index.ts';
 import { assertCustomerVisible } from '../customers/repo.ts';
 import { publicBaseUrl } from '../tickets/mail.ts';
 
@@ -209,19 +210,18 @@ export async function emailNotice(db: Database, noticeId: number, link: string) 
       })
       .where('id', '=', noticeId)
       .execute();
-    await trx
-      .insertInto('interactions')
-      .values({
-        customer_id: n.customer_id,
+    await recordInteraction(
+      { db: trx },
+      {
+        customerId: n.customer_id,
         channel: 'email',
         direction: 'outbound',
-        occurred_at: new Date(),
-        staff_id: n.sent_by,
-        summary: `风险通知邮件：${n.title}`.slice(0, 4000),
+        staffId: n.sent_by,
+        summary: `风险通知邮件：${n.title}`,
         outcome: error ? 'failed' : 'sent',
-        source: 'system',
-      })
-      .execute();
+        countsAsContact: !error,
+      },
+    );
   });
   return !error;
 }
@@ -239,21 +239,16 @@ async function confirm(db: Ctx['db'], id: number, via: string) {
     .returningAll()
     .executeTakeFirst();
   if (!r) return null;
-  await db
-    .insertInto('interactions')
-    .values({
-      customer_id: r.customer_id,
+  await recordInteraction(
+    { db },
+    {
+      customerId: r.customer_id,
       channel: via === 'link' ? 'portal' : 'phone_in',
       direction: 'inbound',
-      occurred_at: new Date(),
-      summary: `客户确认收到风险通知：${r.title}（${via === 'link' ? '通过确认链接' : '人工确认'}）`.slice(
-        0,
-        4000,
-      ),
+      summary: `客户确认收到风险通知：${r.title}（${via === 'link' ? '通过确认链接' : '人工确认'}）`,
       outcome: 'confirmed',
-      source: 'system',
-    })
-    .execute();
+    },
+  );
   // The chase task, if one was created, is no longer needed.
   await db
     .updateTable('tasks')

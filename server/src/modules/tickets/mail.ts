@@ -8,6 +8,7 @@ import type { Database } from '../../db/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { defineJob, enqueue } from '../../platform/jobs.ts';
 import { createMailTransport } from '../../platform/mail.ts';
+import { recordInteraction } from '../customers/index.ts';
 
 type Db = Ctx['db'] | Database;
 type Locale = 'zh-CN' | 'zh-TW' | 'en';
@@ -225,19 +226,17 @@ export async function sendTicketEmail(
       .where('id', '=', emailId)
       .execute();
     if (e.customer_id)
-      await tx
-        .insertInto('interactions')
-        .values({
-          customer_id: e.customer_id,
+      await recordInteraction(
+        { db: tx },
+        {
+          customerId: e.customer_id,
           channel: 'email',
           direction: 'outbound',
-          occurred_at: new Date(),
-          staff_id: e.first_contact_owner_id,
-          summary: `邮件已发送：${e.subject}`.slice(0, 4000),
-          ticket_id: e.ticket_id,
-          source: 'system',
-        })
-        .execute();
+          staffId: e.first_contact_owner_id,
+          summary: `邮件已发送：${e.subject}`,
+          ticketId: e.ticket_id,
+        },
+      );
     return { sent: true };
   });
   if (res.error) throw res.error;

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import { audit } from '../../platform/audit.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
+import { recordInteraction } from '../customers/index.ts';
 import { verifyRatingToken } from './mail.ts';
 import { notify } from './notify.ts';
 
@@ -70,24 +71,18 @@ export async function submitRating(
       .values({ ticket_id: t.id, kind: 'rated', data: JSON.stringify({ score: input.score }) })
       .execute();
     if (ticket.customer_id)
-      await tx
-        .insertInto('interactions')
-        .values({
-          customer_id: ticket.customer_id,
+      await recordInteraction(
+        { db: tx },
+        {
+          customerId: ticket.customer_id,
           channel: 'portal',
           direction: 'inbound',
-          occurred_at: new Date(),
-          staff_id: ticket.first_contact_owner_id,
-          summary:
-            `满意度评价 ${input.score}/5（工单 ${ticket.number}）${input.comment ? `：${input.comment}` : ''}`.slice(
-              0,
-              4000,
-            ),
+          staffId: ticket.first_contact_owner_id,
+          summary: `满意度评价 ${input.score}/5（工单 ${ticket.number}）${input.comment ? `：${input.comment}` : ''}`,
           outcome: `csat:${input.score}`,
-          ticket_id: ticket.id,
-          source: 'system',
-        })
-        .execute();
+          ticketId: ticket.id,
+        },
+      );
     await notify(tx, [ticket.first_contact_owner_id, ticket.assignee_id], {
       kind: 'rated',
       ticketId: t.id,

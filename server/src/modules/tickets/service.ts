@@ -14,6 +14,7 @@ import {
   scopeToBranch,
 } from '../../platform/permissions.ts';
 import { decodeCursor, encodeCursor } from '../../platform/schemas.ts';
+import { recordInteraction } from '../customers/index.ts';
 import { renderTemplate } from '../kb/service.ts';
 import { createRatingToken, publicBaseUrl, queueTicketEmail } from './mail.ts';
 import { notify } from './notify.ts';
@@ -216,20 +217,16 @@ async function timeline(
   summary: string,
 ) {
   if (!t.customer_id) return;
-  await ctx.db
-    .insertInto('interactions')
-    .values({
-      customer_id: t.customer_id,
-      channel: t.channel as (typeof CHANNELS)[number],
-      direction,
-      occurred_at: new Date(),
-      staff_id: ctx.actor.id,
-      summary: summary.slice(0, 4000),
-      ticket_id: t.id,
-      source: 'system',
-      created_by: ctx.actor.id,
-    })
-    .execute();
+  await recordInteraction(ctx, {
+    customerId: t.customer_id,
+    channel: t.channel as (typeof CHANNELS)[number],
+    direction,
+    staffId: ctx.actor.id,
+    summary,
+    ticketId: t.id,
+    createdBy: ctx.actor.id,
+    countsAsContact: direction !== 'internal',
+  });
 }
 
 function versionConflict(current: unknown): AppError {
@@ -837,8 +834,22 @@ export async function addMessage(
     }
     const after = Object.keys(set).length ? await bump(tx, id, set) : t;
     if (recompute) await recomputeTargets(tx.db, id);
-    if (direction === 'outbound')
-      await queueTicketEmail(tx.db, after, 'reply', { message: input.body, agentName: tx.actor.displayName });
+    const emailed =
+      direction === 'outbound'
+        ? await queueTicketEmail(tx.db, after, 'reply', {
+            message: input.body,
+            agentName: tx.actor.displayName,
+          })
+        : null;
+    // A public message is a contact with the customer. A reply that goes out by email is recorded when the email is
+    // sent (sendTicketEmail); any other one — the customer's words, a reply given on the ticket's channel — now.
+    if (direction !== 'internal' && emailed == null)
+      await timeline(
+        tx,
+        t,
+        direction,
+        `工单 ${t.number} ${direction === 'inbound' ? '客户留言' : '答复'}：${input.body}`,
+      );
     await audit(tx, {
       action: 'ticket.message',
       entity: 'ticket',

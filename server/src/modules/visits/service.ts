@@ -7,6 +7,7 @@ import { audit } from '../../platform/audit.ts';
 import { type AuthedCtx, withTx } from '../../platform/context.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { branchScope, requirePermission, scopeToBranch } from '../../platform/permissions.ts';
+import { recordInteraction } from '../customers/index.ts';
 import { assertCustomerVisible } from '../customers/repo.ts';
 import { createTask } from '../tasks/service.ts';
 
@@ -222,33 +223,24 @@ export async function completeVisit(
     const v = await lockVisit(actx, id);
     if (v.status === 'done' || v.status === 'cancelled')
       throw conflict('VISIT_CLOSED', `The visit is ${v.status}`);
-    const inter = await tx.db
-      .insertInto('interactions')
-      .values({
-        customer_id: v.customer_id,
-        channel: 'visit',
-        direction: 'outbound',
-        occurred_at: v.checked_in_at ?? new Date(),
-        staff_id: v.manager_id,
-        summary: `走访：${v.purpose}\n${input.findings}`.slice(0, 4000),
-        outcome: 'done',
-        source: 'system',
-        created_by: ctx.actor.id,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await tx.db
-      .updateTable('customers')
-      .set({ last_contact_at: sql`greatest(last_contact_at, now())` })
-      .where('id', '=', v.customer_id)
-      .execute();
+    // The contact happened when the manager checked in at the customer's (or now, for a visit without check-in).
+    const interactionId = await recordInteraction(tx, {
+      customerId: v.customer_id,
+      channel: 'visit',
+      direction: 'outbound',
+      occurredAt: v.checked_in_at ?? null,
+      staffId: v.manager_id,
+      summary: `走访：${v.purpose}\n${input.findings}`,
+      outcome: 'done',
+      createdBy: ctx.actor.id,
+    });
     await tx.db
       .updateTable('visits')
       .set({
         status: 'done',
         findings: input.findings,
         completed_at: new Date(),
-        interaction_id: inter.id,
+        interaction_id: interactionId,
         updated_at: sql`now()`,
         version: sql`version + 1`,
       })
@@ -272,7 +264,7 @@ export async function completeVisit(
       entity: 'visit',
       entityId: id,
       branchId: v.branch_id,
-      after: { findings: input.findings, taskIds: ids, interactionId: inter.id },
+      after: { findings: input.findings, taskIds: ids, interactionId },
     });
     return ids;
   });
