@@ -9,12 +9,16 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifySchema } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifySchema,
+} from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
   serializerCompiler,
-  validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
@@ -27,6 +31,7 @@ import { logSerializers } from './platform/log.ts';
 import { SECURITY_SCHEMES, SIGNED_IN, transformObject } from './platform/openapi.ts';
 import type { Actor } from './platform/permissions.ts';
 import { registerPiiHook } from './platform/pii.ts';
+import { validatorCompiler } from './platform/validation.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -79,6 +84,11 @@ export async function buildApp(opts: { db: Database; config: Config; logger?: bo
     trustProxy: config.trustProxy,
     bodyLimit: 2 * 1024 * 1024,
     ajv: undefined,
+    // A path with broken percent-encoding (`/api/tickets/%ED%A0%80`) never reaches a route: 400 naming the path.
+    frameworkErrors: (err, _req, reply: FastifyReply) =>
+      reply.status(400).send({
+        error: { code: 'BAD_URL', message: err.message, fields: { path: 'is not a valid URL' } },
+      }),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -181,7 +191,10 @@ export async function buildApp(opts: { db: Database; config: Config; logger?: bo
           : err.statusCode === 413
             ? 'TOO_LARGE'
             : (err.code ?? 'BAD_REQUEST');
-      return reply.status(err.statusCode).send({ error: { code, message: err.message } });
+      // A body Fastify cannot parse (malformed JSON, a `__proto__` key, an empty JSON body) names the body.
+      const fields =
+        err.statusCode === 400 && code.startsWith('FST_ERR_CTP') ? { body: err.message } : undefined;
+      return reply.status(err.statusCode).send({ error: { code, message: err.message, fields } });
     }
     req.log.error({ err }, 'unhandled error');
     return reply

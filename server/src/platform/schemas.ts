@@ -1,9 +1,11 @@
 // Zod pieces every module's schemas share.
 import { z } from 'zod';
 
-export const ZId = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+// Strict numbers: a JSON body's `true`, `[507]` or `"507"` is not 507. Query strings and path parameters are text;
+// the validator (platform/validation.ts) turns their well-formed numbers into numbers before these run.
+export const ZId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 export const ZIdParams = z.object({ id: ZId });
-export const ZLimit = z.coerce.number().int().min(1).max(200).default(50);
+export const ZLimit = z.number().int().min(1).max(200).default(50);
 export const ZDate = z
   .union([z.date(), z.string()])
   .transform((v) => (v instanceof Date ? v.toISOString() : v));

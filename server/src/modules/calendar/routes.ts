@@ -47,7 +47,7 @@ const ZDay = z.object({
   name: z.string().trim().max(100).nullable().optional(),
   hours: ZHours.nullable().optional(),
 });
-const ZYearParams = z.object({ id: ZId, year: z.coerce.number().int().min(2000).max(2100) });
+const ZYearParams = z.object({ id: ZId, year: z.number().int().min(2000).max(2100) });
 
 export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['calendars'];

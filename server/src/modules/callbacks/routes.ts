@@ -48,7 +48,7 @@ const ZCallback = z.object({
   createdAt: z.string(),
 });
 named('Callback', ZCallback);
-const ZYear = z.coerce.number().int().min(2000).max(2100);
+const ZYear = z.number().int().min(2000).max(2100);
 const ZSeed = z.string().trim().min(1).max(100);
 const answerKeys = Object.fromEntries(
   CALLBACK_QUESTIONS.map((q) => [q.key, z.boolean().optional()]),

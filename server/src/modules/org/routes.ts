@@ -299,7 +299,7 @@ export const orgRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         params: ZIdParams,
-        body: ZDepartmentInput.partial(),
+        body: ZDepartmentInput.extend({ kind: z.enum(DEPARTMENT_KINDS) }).partial(), // no default on a PATCH
         response: { 200: ZDepartment, ...commonErrors },
       },
     },

@@ -3366,6 +3366,7 @@ export interface components {
             expired: boolean;
             assessedBy: number | null;
             createdAt: string;
+            carriedFromId: number | null;
         };
         SuitabilityCategoryRequest: {
             id: number;
@@ -3397,6 +3398,7 @@ export interface components {
             note: string | null;
             offeredBy: number | null;
             createdAt: string;
+            carriedFromId: number | null;
         };
         SuitabilityProduct: {
             id: number;
@@ -4157,10 +4159,7 @@ export interface operations {
                 "application/json": {
                     code?: string;
                     name?: string;
-                    /**
-                     * @default other
-                     * @enum {string}
-                     */
+                    /** @enum {string} */
                     kind?: "service" | "research" | "trading" | "settlement" | "compliance" | "sales" | "it" | "other";
                     branchId?: number | null;
                     active?: boolean;
