@@ -8,6 +8,23 @@ export function normalizeText(raw: string | null | undefined): string | null {
   return s === '' ? null : s;
 }
 
+/**
+ * Text of several lines (notes): like normalizeText within each line, but the line breaks stay (CRLF and CR as
+ * LF), blank lines at the start and end go. Already-normal text comes back unchanged, so a stored note (a merge
+ * survivor's, with the merged customers' notes on lines of their own) exported and imported again is equal.
+ */
+export function normalizeMultiline(raw: string | null | undefined): string | null {
+  if (raw == null) return null;
+  const s = String(raw)
+    .normalize('NFKC')
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .join('\n')
+    .replace(/^\n+|\n+$/g, '');
+  return s === '' ? null : s;
+}
+
 /** A name as stored and searched: NFKC, single spaces, and no spaces between CJK characters (王 伟 → 王伟). */
 export function normalizeName(raw: string | null | undefined): string | null {
   const s = normalizeText(raw);

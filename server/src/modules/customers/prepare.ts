@@ -9,6 +9,7 @@ import {
   normalizeCode,
   normalizeEmail,
   normalizeIdNumber,
+  normalizeMultiline,
   normalizeName,
   normalizeText,
   parsePhone,
@@ -149,7 +150,7 @@ function prepareContacts(
       phone_backup: 'value' in backup ? backup.value : null,
       email,
       is_primary: !!c.isPrimary,
-      notes: normalizeText(c.notes),
+      notes: normalizeMultiline(c.notes),
     });
   });
   if (out.filter((c) => c.is_primary).length > 1) errors.contacts = 'CONTACT_PRIMARY_MULTIPLE';
@@ -218,7 +219,10 @@ export function prepareCustomer(
   if (input.status) v.status = input.status;
   if (input.branchId) v.branch_id = input.branchId;
   if (has('ownerId')) v.owner_id = input.ownerId ?? null;
-  for (const f of TEXT_FIELDS) if (has(f)) (v as any)[FIELD_COLUMNS[f]] = normalizeText(input[f]);
+  // Notes keep their line breaks (a merge joins notes on lines of their own); other text is one line.
+  for (const f of TEXT_FIELDS)
+    if (has(f))
+      (v as any)[FIELD_COLUMNS[f]] = f === 'notes' ? normalizeMultiline(input[f]) : normalizeText(input[f]);
   if (has('tags'))
     v.tags = [...new Set((input.tags ?? []).map((t) => normalizeText(t)).filter((t): t is string => !!t))];
   if (has('gender')) v.gender = input.gender ?? null;

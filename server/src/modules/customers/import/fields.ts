@@ -7,6 +7,7 @@ import {
   normalizeCode,
   normalizeEmail,
   normalizeIdNumber,
+  normalizeMultiline,
   normalizeName,
   normalizeText,
   parsePhone,
@@ -32,6 +33,15 @@ const text =
   (max: number) =>
   (raw: string): Parsed => {
     const v = normalizeText(raw);
+    if (v != null && v.length > max) return { error: 'TOO_LONG' };
+    return { value: v };
+  };
+
+/** Text whose line breaks are kept (notes): the API's normalisation, so an export imports back equal. */
+const multiline =
+  (max: number) =>
+  (raw: string): Parsed => {
+    const v = normalizeMultiline(raw);
     if (v != null && v.length > max) return { error: 'TOO_LONG' };
     return { value: v };
   };
@@ -207,7 +217,9 @@ export const BUILTIN_FIELDS: ImportField[] = [
   }),
   f('tier', ['客户级别', '客戶級別', 'Tier'], text(50), { aliases: ['客户等级', '级别', 'value tier'] }),
   f('tags', ['标签', '標籤', 'Tags'], tags, { sqlType: 'text[]' }),
-  f('notes', ['备注', '備註', 'Notes'], text(4000), { aliases: ['说明', 'remark', 'remarks', 'note'] }),
+  f('notes', ['备注', '備註', 'Notes'], multiline(4000), {
+    aliases: ['说明', 'remark', 'remarks', 'note'],
+  }),
   f(
     'idType',
     ['证件类型', '證件類型', 'ID type'],
