@@ -47,12 +47,16 @@ export const visitRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Visits in my branches: view=week / month (around date, default today), overdue, all',
+        summary:
+          'Visits in my branches: view=week / month (around date, default today), overdue, all; narrowed by manager, customer, status and planned between from and to',
         querystring: z.object({
           view: z.enum(['week', 'month', 'overdue', 'all']).optional(),
           date: ZDay.optional(),
           managerId: ZId.optional(),
           customerId: ZId.optional(),
+          status: z.enum(['planned', 'checked_in', 'done', 'cancelled']).optional(),
+          from: ZDay.optional(),
+          to: ZDay.optional(),
           limit: ZLimit,
         }),
         response: { 200: z.array(ZVisit), ...commonErrors },

@@ -79,10 +79,17 @@ export async function listVisits(
     date?: string;
     managerId?: number;
     customerId?: number;
+    status?: 'planned' | 'checked_in' | 'done' | 'cancelled';
+    /** Planned on or after this day (the stats' range, so each count links to the visits behind it). */
+    from?: string;
+    /** Planned on or before this day. */
+    to?: string;
     limit: number;
   },
 ) {
   requirePermission(ctx.actor, 'visit.read');
+  if (q.from && q.to && q.from > q.to)
+    throw badRequest('RANGE_INVALID', 'from must not be after to', { to: 'RANGE_INVALID' });
   let qb = base(ctx);
   const anchor = q.date ? sql`${q.date}::date` : TODAY;
   if (q.view === 'week')
@@ -97,6 +104,9 @@ export async function listVisits(
     qb = qb.where('v.status', 'in', ['planned', 'checked_in']).where(sql<boolean>`v.planned_date < ${TODAY}`);
   if (q.managerId) qb = qb.where('v.manager_id', '=', q.managerId);
   if (q.customerId) qb = qb.where('v.customer_id', '=', q.customerId);
+  if (q.status) qb = qb.where('v.status', '=', q.status);
+  if (q.from) qb = qb.where(sql<boolean>`v.planned_date >= ${q.from}::date`);
+  if (q.to) qb = qb.where(sql<boolean>`v.planned_date <= ${q.to}::date`);
   const rows = await qb
     .orderBy('v.planned_date')
     .orderBy('v.window_from')

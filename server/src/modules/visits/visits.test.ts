@@ -121,4 +121,48 @@ describe('visits', () => {
     expect((await t.call(sh, 'GET', '/api/visits?view=all')).body).toEqual([]);
     expect((await t.call(sh, 'POST', `/api/visits/${late.body.id}/cancel`, {})).status).toBe(404);
   });
+
+  it('lists by manager, status and planned range, so each count per manager leads to its visits', async () => {
+    const [c1, c2] = await insertCustomers(t, 2);
+    const admin = await t.login('admin');
+    const mine = await t.call(manager, 'POST', '/api/visits', {
+      customerId: c1,
+      purpose: '范围内',
+      plannedDate: dayInShanghai(-3),
+    });
+    const outside = await t.call(manager, 'POST', '/api/visits', {
+      customerId: c1,
+      purpose: '范围外',
+      plannedDate: dayInShanghai(-20),
+    });
+    const otherId = (
+      await t.db.selectFrom('users').select('id').where('username', '=', 'agent').executeTakeFirstOrThrow()
+    ).id;
+    const other = await t.call(admin, 'POST', '/api/visits', {
+      customerId: c2,
+      purpose: '别人的',
+      plannedDate: dayInShanghai(-2),
+      managerId: otherId,
+    });
+    expect(other.status).toBe(201);
+    await t.call(manager, 'POST', `/api/visits/${mine.body.id}/cancel`, { reason: '客户出差' });
+    const from = dayInShanghai(-7);
+    const to = today();
+    const ids = async (qs: string) =>
+      ((await t.call(manager, 'GET', `/api/visits?${qs}`)).body as any[]).map((x) => x.id).sort();
+    const me = mine.body.managerId;
+    expect(await ids(`view=all&managerId=${me}&from=${from}&to=${to}`)).toContain(mine.body.id);
+    expect(await ids(`view=all&managerId=${me}&from=${from}&to=${to}`)).not.toContain(outside.body.id);
+    expect(await ids(`view=all&managerId=${me}&from=${from}&to=${to}`)).not.toContain(other.body.id);
+    expect(await ids(`view=all&status=cancelled&from=${from}&to=${to}`)).toEqual([mine.body.id]);
+    expect(await ids(`view=overdue&managerId=${otherId}&from=${from}&to=${to}`)).toEqual([other.body.id]);
+    // The same numbers as the counts.
+    const stats = (await t.call(manager, 'GET', `/api/visits/stats?from=${from}&to=${to}`)).body as any[];
+    const row = stats.find((r) => r.managerId === otherId);
+    expect(row).toMatchObject({ total: 1, overdue: 1 });
+    const bad = await t.call(manager, 'GET', `/api/visits?from=${to}&to=${from}`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields).toHaveProperty('to');
+    expect((await t.call(manager, 'GET', '/api/visits?status=lost')).status).toBe(400);
+  });
 });

@@ -2494,7 +2494,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Visits in my branches: view=week / month (around date, default today), overdue, all */
+        /** Visits in my branches: view=week / month (around date, default today), overdue, all; narrowed by manager, customer, status and planned between from and to */
         get: operations["getVisits"];
         put?: never;
         /** Plan a visit: customer, purpose, date, the window that suits the customer (e.g. 19:00–21:00) */
@@ -10743,6 +10743,9 @@ export interface operations {
                 date?: string;
                 managerId?: number;
                 customerId?: number;
+                status?: "planned" | "checked_in" | "done" | "cancelled";
+                from?: string;
+                to?: string;
                 limit?: number;
             };
             header?: never;
