@@ -63,6 +63,22 @@ export async function screenshot(page: Page, name: string) {
 export const HAN = /\p{Script=Han}/u;
 
 /** The text a person sees (hidden elements left out), unlike textContent. */
+/**
+ * Picks an option of an Ant Design select by typing part of its label. The newest dropdown is the last in the page:
+ * an earlier select's dropdown may still be closing (its options match too, then vanish under the pointer on a
+ * loaded machine), so the option is looked for in the last open one.
+ */
+export async function pick(page: Page, select: Locator, label: string) {
+  await select.click();
+  await page.keyboard.type(label);
+  await page
+    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)')
+    .last()
+    .locator('.ant-select-item-option', { hasText: label })
+    .first()
+    .click();
+}
+
 export function text(locator: Locator): Promise<string> {
   // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is what we check
   return locator.innerText();

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch, newPage, screenshot, screenshotOnFailure, signIn, text } from './browser';
+import { launch, newPage, pick, screenshot, screenshotOnFailure, signIn, text } from './browser';
 
 type Progress = {
   targets: number;
@@ -40,15 +40,6 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false>, 
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 300));
   }
-}
-
-async function pick(page: Page, select: ReturnType<Page['locator']>, label: string) {
-  await select.click();
-  await page.keyboard.type(label);
-  await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label })
-    .first()
-    .click();
 }
 
 const smsFiles = () =>

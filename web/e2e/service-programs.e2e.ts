@@ -6,7 +6,7 @@
 // signs in and finds the inspection in "my tasks", and completes it with an outcome.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launch, newPage, screenshot, screenshotOnFailure, signIn, text } from './browser';
+import { launch, newPage, pick, screenshot, screenshotOnFailure, signIn, text } from './browser';
 
 type Customer = { id: number; code: string; name: string; ownerId: number | null };
 
@@ -14,16 +14,6 @@ async function api<T>(page: Page, method: 'GET' | 'POST', url: string, body?: un
   const r = await page.request.fetch(url, { method, data: body });
   if (!r.ok()) throw new Error(`${method} ${url} → ${r.status()} ${await r.text()}`);
   return (await r.json()) as T;
-}
-
-/** Picks an option of an Ant Design select inside `scope` by typing part of its label. */
-async function pick(page: Page, select: ReturnType<Page['locator']>, label: string) {
-  await select.click();
-  await page.keyboard.type(label);
-  await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label })
-    .first()
-    .click();
 }
 
 /** The live count once the rule as shown has been counted (debounce over, answer in). */
