@@ -1,0 +1,50 @@
+// The write routes of the API that no screen of the web app calls, each with why (checked by `api-only.test.ts`).
+// Keys are `METHOD path` as the OpenAPI document spells them.
+
+/** Routes that are API-only by design: the reason says who calls them instead. */
+export const API_ONLY: Record<string, string> = {
+  'POST /api/sms/reports':
+    'integration: the SMS gateway posts delivery reports, signed with HMAC-SHA256 over the shared secret; no session',
+  'PUT /api/metrics':
+    'integration feed: back-office systems push monthly figures by customer code and period; people upload a file through POST /api/metrics/import instead',
+  'POST /api/notices/confirm/{token}':
+    "the customer's own confirm link: the server renders the page (GET /api/notices/confirm/{token}) whose form, with its CSRF value, posts here; no staff screen",
+};
+
+const TO_BUILD = 'screen to build — issue 16';
+
+/**
+ * Routes that should have a screen and do not yet. This list may only shrink: the test fails when a route
+ * here is in fact called from a screen (remove it then) and when a write route is in neither list.
+ */
+export const NO_SCREEN_YET: Record<string, string> = {
+  'POST /api/calendars': TO_BUILD,
+  'POST /api/calendars/{id}/deadline': TO_BUILD,
+  'POST /api/callbacks/rules': TO_BUILD,
+  'POST /api/callbacks/rules/{id}/draw': TO_BUILD,
+  'POST /api/callbacks/rules/{id}/generate': TO_BUILD,
+  'PATCH /api/customer-views/{id}': TO_BUILD,
+  'DELETE /api/customers/import/mappings/{id}': TO_BUILD,
+  'PATCH /api/customers/import/mappings/{id}': TO_BUILD,
+  'PUT /api/customers/{id}/key-customer': TO_BUILD,
+  'PATCH /api/kb/categories/{id}': TO_BUILD,
+  'POST /api/kb/macros': TO_BUILD,
+  'PATCH /api/kb/macros/{id}': TO_BUILD,
+  'POST /api/notices': TO_BUILD,
+  'POST /api/notices/{id}/confirm': TO_BUILD,
+  'DELETE /api/segments/{id}': TO_BUILD,
+  'POST /api/segments/{id}/members/remove': TO_BUILD,
+  'PUT /api/sms/opt-out/{customerId}': TO_BUILD,
+  'POST /api/sms/templates': TO_BUILD,
+  'POST /api/suitability/category-requests/{id}/decide': TO_BUILD,
+  'POST /api/suitability/customers/{customerId}/category-requests': TO_BUILD,
+  'POST /api/suitability/products': TO_BUILD,
+  'POST /api/suitability/questionnaires': TO_BUILD,
+  'POST /api/tasks': TO_BUILD,
+  'PATCH /api/tasks/{id}': TO_BUILD,
+  'POST /api/tasks/{id}/cancel': TO_BUILD,
+  'POST /api/visits': TO_BUILD,
+  'POST /api/visits/{id}/cancel': TO_BUILD,
+  'POST /api/visits/{id}/check-in': TO_BUILD,
+  'POST /api/visits/{id}/complete': TO_BUILD,
+};
