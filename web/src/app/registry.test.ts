@@ -26,7 +26,12 @@ describe('feature registry', () => {
   it.each(['zh-CN', 'zh-TW', 'en'])(
     'the customer page tabs other features add are translated in %s',
     (lang) => {
-      expect(registry.customerTabs.map((x) => x.id)).toEqual(['tickets', 'entitlements', 'suitability']);
+      expect(registry.customerTabs.map((x) => x.id)).toEqual([
+        'tickets',
+        'entitlements',
+        'suitability',
+        'visits',
+      ]);
       expect(registry.customerTabs.filter((x) => typeof lookup(lang, x.label) !== 'string')).toEqual([]);
     },
   );
