@@ -40,11 +40,4 @@ export const NO_SCREEN_YET: Record<string, string> = {
   'POST /api/suitability/customers/{customerId}/category-requests': TO_BUILD,
   'POST /api/suitability/products': TO_BUILD,
   'POST /api/suitability/questionnaires': TO_BUILD,
-  'POST /api/tasks': TO_BUILD,
-  'PATCH /api/tasks/{id}': TO_BUILD,
-  'POST /api/tasks/{id}/cancel': TO_BUILD,
-  'POST /api/visits': TO_BUILD,
-  'POST /api/visits/{id}/cancel': TO_BUILD,
-  'POST /api/visits/{id}/check-in': TO_BUILD,
-  'POST /api/visits/{id}/complete': TO_BUILD,
 };

@@ -408,6 +408,7 @@ export async function createTicket(ctx: AuthedCtx, input: CreateTicketInput) {
       });
     await audit(tx, {
       action: 'ticket.create',
+        params: { number: t.number, subject: t.subject },
       entity: 'ticket',
       entityId: t.id,
       branchId,
@@ -462,8 +463,23 @@ export async function getTicketDetail(ctx: AuthedCtx, id: number) {
   return {
     ticket: await ticketOut(ctx, t),
     messages: messages.map((m) => ({
+  const persons = await people(ctx, [
+    t.first_contact_owner_id,
+    t.assignee_id,
+    ...messages.map((m) => m.author_id),
+    ...transfers.flatMap((x) => [x.from_user_id, x.to_user_id, x.by_id]),
+    ...events.map((e) => e.actor_id),
+    ...attachments.map((a) => a.uploaded_by),
+    ...actions.map((a) => a.owner_id),
+  ]);
       id: m.id,
       visibility: m.visibility,
+    people: persons,
+    allowed: {
+      faceCustomer: mayFaceCustomer(ctx.actor, t),
+      transfer: mayMoveWork(ctx.actor, t),
+      handBack: mayHandBack(ctx.actor, t) && workIsAway(t) && !['resolved', 'closed'].includes(t.status),
+    },
       direction: m.direction,
       authorId: m.author_id,
       authorName: m.display_name,
@@ -475,6 +491,7 @@ export async function getTicketDetail(ctx: AuthedCtx, id: number) {
       fromUserId: x.from_user_id,
       fromTeamId: x.from_team_id,
       fromDepartmentId: x.from_department_id,
+      kind: x.kind,
       toUserId: x.to_user_id,
       toTeamId: x.to_team_id,
       toDepartmentId: x.to_department_id,
@@ -593,6 +610,27 @@ async function afterStatusEmails(tx: Tx, t: TicketRow, to: TicketStatus) {
 export async function updateTicket(ctx: AuthedCtx, id: number, input: UpdateTicketInput) {
   const out = await withTx(ctx, async (tx0) => {
     const tx = tx0 as Tx;
+/**
+ * A complaint is resolved only after its acceptance decision (受理 / 不受理 with the reason) and a root cause are
+ * recorded, so every closed complaint counts in the root-cause report and the acceptance clock has stopped.
+ */
+async function assertComplaintDecided(tx: Tx, t: TicketRow) {
+  const c = await tx.db
+    .selectFrom('ticket_complaints')
+    .select(['accepted', 'root_cause_category_id', 'root_cause_text'])
+    .where('ticket_id', '=', t.id)
+    .executeTakeFirst();
+  const fields: Record<string, string> = {};
+  if (c?.accepted == null) fields['complaint.accepted'] = 'ACCEPTANCE_DECISION_REQUIRED';
+  if (c?.root_cause_category_id == null) fields['complaint.rootCauseCategoryId'] = 'ROOT_CAUSE_REQUIRED';
+  if (Object.keys(fields).length)
+    throw badRequest(
+      'COMPLAINT_UNDECIDED',
+      'A complaint is resolved after its acceptance decision and root cause are recorded',
+      fields,
+    );
+}
+
     const before = await lockForWrite(tx, id, input.version);
     if (before.status === 'closed') throw conflict('TICKET_CLOSED', 'A closed ticket cannot be changed');
     const set: Record<string, unknown> = {};
@@ -619,6 +657,10 @@ export async function updateTicket(ctx: AuthedCtx, id: number, input: UpdateTick
       if (
         input.status === 'closed' &&
         before.first_contact_owner_id !== tx.actor.id &&
+      if (input.status === 'resolved' || input.status === 'closed')
+        refuseUnlessFacesCustomer(tx.actor, before);
+      if (input.status === 'resolved' && before.type === 'complaint')
+        await assertComplaintDecided(tx, before);
         !can(tx.actor, 'ticket.supervise')
       )
         throw forbidden('Only the first-contact owner (or a supervisor) closes the ticket with the customer');
@@ -725,6 +767,7 @@ async function doTransfer(tx: Tx, t: TicketRow, input: TransferInput) {
     });
   await audit(tx, {
     action: 'ticket.transfer',
+      params: { number: t.number, subject: t.subject },
     entity: 'ticket',
     entityId: t.id,
     branchId: t.branch_id,
@@ -747,6 +790,65 @@ function mayMoveWork(actor: Actor, t: TicketRow) {
 export async function transferTicket(ctx: AuthedCtx, id: number, input: TransferInput) {
   const after = await withTx(ctx, async (tx0) => {
     const tx = tx0 as Tx;
+/**
+ * 内转外不转: the customer keeps one contact. Replying to the customer, logging what they said, resolving and
+ * closing stay with the first-contact owner (or a supervisor); department staff the work was routed to add
+ * internal notes and hand the work back.
+ */
+export function mayFaceCustomer(actor: Actor, t: Pick<TicketRow, 'first_contact_owner_id'>) {
+  return (
+    t.first_contact_owner_id === actor.id ||
+    can(actor, 'ticket.supervise') ||
+    !actor.roles.includes('department_staff')
+  );
+}
+
+function refuseUnlessFacesCustomer(actor: Actor, t: TicketRow) {
+  if (!mayFaceCustomer(actor, t))
+    throw forbidden('Department staff answer the owner (note, hand back); the owner answers the customer');
+}
+
+/** The work is away from the owner: with someone else, another team or a department. */
+const workIsAway = (t: TicketRow) => t.assignee_id !== t.first_contact_owner_id || t.department_id != null;
+
+/** Who may hand the work back (回转): whoever holds it now — the assignee, their department's staff — or a supervisor. */
+function mayHandBack(actor: Actor, t: TicketRow) {
+  if (t.first_contact_owner_id === actor.id && !can(actor, 'ticket.assign')) return false;
+  return (
+    can(actor, 'ticket.assign') ||
+    (t.assignee_id != null && t.assignee_id === actor.id) ||
+    (actor.roles.includes('department_staff') && t.department_id === actor.departmentId)
+  );
+}
+
+/** A person as the ticket page shows them: name and team (or department), never a bare id. */
+async function people(ctx: Ctx, ids: (number | null | undefined)[]) {
+  const want = [...new Set(ids.filter((x): x is number => x != null))];
+  if (!want.length) return [];
+  const rows = await ctx.db
+    .selectFrom('users')
+    .leftJoin('teams', 'teams.id', 'users.team_id')
+    .leftJoin('departments', 'departments.id', 'users.department_id')
+    .select([
+      'users.id',
+      'users.display_name',
+      'teams.name as team_name',
+      'departments.name as department_name',
+    ])
+    .where('users.id', 'in', want)
+    .orderBy('users.id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.display_name,
+    teamName: r.team_name,
+    departmentName: r.department_name,
+  }));
+}
+const personLabel = (
+  p: { name: string; teamName: string | null; departmentName: string | null } | undefined,
+) => (p ? { by: p.name, team: p.teamName ?? p.departmentName ?? null } : { by: null, team: null });
+
     const t = await lockForWrite(tx, id, input.version);
     if (!mayMoveWork(tx.actor, t))
       throw forbidden('Only the owner, the current assignee or a supervisor passes the work on');
@@ -771,6 +873,81 @@ export async function bulkAssign(
         await doTransfer(tx, t, { toUserId: input.assigneeId, reason: input.reason });
       });
       assigned.push(id);
+// ---- hand back (回转)
+
+export type HandBackInput = { version?: number; answer: string };
+
+/**
+ * The department answers and returns the work to the first-contact owner: a hop of kind hand_back whose reason is
+ * the answer, an event on the ticket's history, the owner told. The owner then answers the customer.
+ */
+export async function handBackTicket(ctx: AuthedCtx, id: number, input: HandBackInput) {
+  const after = await withTx(ctx, async (tx0) => {
+    const tx = tx0 as Tx;
+    const t = await lockForWrite(tx, id, input.version);
+    if (!mayHandBack(tx.actor, t))
+      throw forbidden('Only whoever holds the work (or a supervisor) hands it back to the owner');
+    if (t.status === 'closed' || t.status === 'resolved')
+      throw conflict('TICKET_CLOSED', 'A resolved or closed ticket is not handed back');
+    if (!workIsAway(t)) throw conflict('NOT_TRANSFERRED', 'The work is with the first-contact owner already');
+    const owner = await tx.db
+      .selectFrom('users')
+      .select(['id', 'team_id'])
+      .where('id', '=', t.first_contact_owner_id)
+      .executeTakeFirstOrThrow();
+    await tx.db
+      .insertInto('ticket_transfers')
+      .values({
+        ticket_id: t.id,
+        kind: 'hand_back',
+        from_user_id: t.assignee_id,
+        from_team_id: t.team_id,
+        from_department_id: t.department_id,
+        to_user_id: owner.id,
+        to_team_id: owner.team_id,
+        to_department_id: null,
+        reason: input.answer,
+        by_id: tx.actor.id,
+      })
+      .execute();
+    const back = await bump(tx, t.id, {
+      assignee_id: owner.id,
+      team_id: owner.team_id,
+      department_id: null,
+      ...((t.status === 'new' || t.status === 'waiting_internal') && { status: 'open' }),
+    });
+    if (back.status !== t.status)
+      await event(tx, t.id, 'status_changed', { from: t.status, to: back.status });
+    await event(tx, t.id, 'handed_back', {
+      fromUserId: t.assignee_id,
+      fromDepartmentId: t.department_id,
+      toUserId: owner.id,
+      answer: input.answer,
+    });
+    if (owner.id !== tx.actor.id) {
+      const [me] = await people(tx, [tx.actor.id]);
+      await notify(tx.db, [owner.id], {
+        kind: 'handed_back',
+        ticketId: t.id,
+        title: `${t.number} ${t.subject}`,
+        body: input.answer.slice(0, 500),
+        params: { number: t.number, subject: t.subject, ...personLabel(me) },
+      });
+    }
+    await audit(tx, {
+      action: 'ticket.hand_back',
+      entity: 'ticket',
+      entityId: t.id,
+      branchId: t.branch_id,
+      before: { assigneeId: t.assignee_id, teamId: t.team_id, departmentId: t.department_id },
+      after: { assigneeId: back.assignee_id, teamId: back.team_id, departmentId: back.department_id },
+      meta: { answer: input.answer },
+    });
+    return back;
+  });
+  return ticketOut(ctx, after);
+}
+
     } catch (e) {
       if (e instanceof AppError) failed.push({ id, code: e.code });
       else throw e;
@@ -805,6 +982,7 @@ export async function addMessage(
     const set: Record<string, unknown> = {};
     let recompute = false;
     if (direction === 'outbound') {
+    if (input.visibility === 'public') refuseUnlessFacesCustomer(tx.actor, t);
       if (!t.first_responded_at) {
         set.first_responded_at = m.created_at;
         await tx.db
@@ -866,6 +1044,17 @@ export async function addMessage(
     authorId: res.author_id,
     authorName: ctx.actor.displayName,
     body: res.body,
+    // 首问负责: the owner is told of every internal note others add to their ticket.
+    if (direction === 'internal' && t.first_contact_owner_id !== tx.actor.id) {
+      const [me] = await people(tx, [tx.actor.id]);
+      await notify(tx.db, [t.first_contact_owner_id], {
+        kind: 'note',
+        ticketId: id,
+        title: `${t.number} ${t.subject}`,
+        body: input.body.slice(0, 500),
+        params: { number: t.number, subject: t.subject, ...personLabel(me) },
+      });
+    }
     createdAt: res.created_at.toISOString(),
   };
 }

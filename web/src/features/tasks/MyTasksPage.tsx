@@ -1,17 +1,19 @@
-// 我的任务: mine / overdue / due this week (and done), complete with an outcome.
+// 我的任务: mine / overdue / due this week (and done); new task, edit, complete with an outcome, cancel with a reason.
+
+import { PlusOutlined } from '@ant-design/icons';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Badge, Button, Card, Form, Input, Modal, Table, Tabs, Tag } from 'antd';
+import { Badge, Button, Card, Form, Input, Modal, Space, Table, Tabs, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { type ApiData, api, call } from '../../app/api/client';
+import { api, call } from '../../app/api/client';
 import { useShowError } from '../../app/errors';
 import { fmtDate } from '../../app/format';
 import { useCan } from '../../app/session';
 import { LoadMore } from '../../app/ui/LoadMore';
 import { PageHeader } from '../../app/ui/PageHeader';
+import { CancelTaskDialog, type Task, TaskDialog } from './TaskDialog';
 
-type Task = ApiData<'/api/tasks', 'get'>['items'][number];
 type View = 'mine' | 'overdue' | 'week' | 'done';
 
 function CompleteDialog(props: { task: Task; onClose: () => void }) {
@@ -59,6 +61,8 @@ export default function MyTasksPage() {
   const can = useCan();
   const [view, setView] = useState<View>('mine');
   const [completing, setCompleting] = useState<Task | null>(null);
+  const [editing, setEditing] = useState<Task | 'new' | null>(null);
+  const [cancelling, setCancelling] = useState<Task | null>(null);
   const counts = useQuery({
     queryKey: ['tasks', 'counts'],
     queryFn: () => call(api.GET('/api/tasks/counts')),
@@ -92,7 +96,21 @@ export default function MyTasksPage() {
   });
   return (
     <>
-      <PageHeader title={t('programs:tasks.title')} />
+      <PageHeader
+        title={t('programs:tasks.title')}
+        extra={
+          can('task.write') && (
+            <Button
+              type="primary"
+              icon={<PlusOutlined />}
+              onClick={() => setEditing('new')}
+              data-testid="task-new"
+            >
+              {t('programs:tasks.new')}
+            </Button>
+          )
+        }
+      />
       <Card>
         <Tabs
           activeKey={view}
@@ -136,14 +154,27 @@ export default function MyTasksPage() {
                     key: 'act',
                     render: (_: unknown, r: Task) =>
                       can('task.write') && (
-                        <Button
-                          size="small"
-                          type="primary"
-                          onClick={() => setCompleting(r)}
-                          data-testid="task-complete"
-                        >
-                          {t('programs:tasks.complete')}
-                        </Button>
+                        <Space size="small">
+                          <Button
+                            size="small"
+                            type="primary"
+                            onClick={() => setCompleting(r)}
+                            data-testid="task-complete"
+                          >
+                            {t('programs:tasks.complete')}
+                          </Button>
+                          <Button size="small" onClick={() => setEditing(r)} data-testid="task-edit">
+                            {t('common:actions.edit')}
+                          </Button>
+                          <Button
+                            size="small"
+                            danger
+                            onClick={() => setCancelling(r)}
+                            data-testid="task-cancel"
+                          >
+                            {t('programs:tasks.cancelTask')}
+                          </Button>
+                        </Space>
                       ),
                   },
                 ]),
@@ -157,6 +188,10 @@ export default function MyTasksPage() {
         />
       </Card>
       {completing && <CompleteDialog task={completing} onClose={() => setCompleting(null)} />}
+      {editing && (
+        <TaskDialog task={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />
+      )}
+      {cancelling && <CancelTaskDialog task={cancelling} onClose={() => setCancelling(null)} />}
     </>
   );
 }
