@@ -404,10 +404,17 @@ const SCOPED: ScopedResource[] = [
     name: 'risk notices',
     foreign: (t) => riskNotice(t, 'SH01'),
     own: (t) => riskNotice(t, 'BJ01'),
-    lists: ['/api/notices?limit=200', '/api/notices?status=sent&limit=200'],
+    lists: [
+      '/api/notices?limit=200',
+      '/api/notices?status=sent&limit=200',
+      '/api/notices?status=overdue&order=open_first&limit=200',
+    ],
     get: (id) => `/api/notices/${id}`,
-    writes: async (_t, id) => [{ method: 'POST', url: `/api/notices/${id}/confirm`, body: {} }],
-    tables: ['risk_notices', 'tasks', 'interactions'],
+    writes: async (_t, id) => [
+      { method: 'POST', url: `/api/notices/${id}/confirm`, body: {} },
+      { method: 'POST', url: `/api/notices/${id}/resend` },
+    ],
+    tables: ['risk_notices', 'risk_notice_resends', 'sms_outbox', 'tasks', 'interactions'],
   },
 ];
 

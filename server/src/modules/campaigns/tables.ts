@@ -108,6 +108,8 @@ export interface SmsOutboxTable {
   campaign_id: number | null;
   campaign_step_id: number | null;
   notice_id: number | null;
+  /** Which sending of the notice: 0 the first, 1, 2, … its resends. */
+  notice_attempt: Generated<number>;
   customer_id: number;
   branch_id: number;
   mobile: string | null;

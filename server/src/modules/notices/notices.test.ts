@@ -326,6 +326,155 @@ describe('risk notices', () => {
     expect((await get('fr-FR')).body).toContain('lang="zh-CN"');
   });
 
+  it('an unconfirmed notice is sent again through its channel with a new link that replaces the old one', async () => {
+    const { id, token } = await sendBySms('追加保证金通知（催办）');
+    const agent = await t.login('agent');
+    const r = await t.call(agent, 'POST', `/api/notices/${id}/resend`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ status: 'sent', resendCount: 1, smsStatus: 'pending' });
+    expect(r.body.lastResentAt).not.toBeNull();
+    await dispatchOutbox(
+      t.db,
+      { noticeId: id },
+      { provider: new HttpSmsProvider({ url: gw.url, key: KEY, secret: SECRET }) },
+    );
+    const texts = gw.messages.filter((m) => m.content.includes('追加保证金通知（催办）'));
+    expect(texts).toHaveLength(2);
+    expect(texts[1].mobile).toBe(texts[0].mobile);
+    const fresh = tokenIn(texts[1].content);
+    expect(fresh).not.toBe(token);
+    // The newest link works; the old one no longer does.
+    expect((await t.app.inject({ method: 'GET', url: `/api/notices/confirm/${token}` })).statusCode).toBe(
+      404,
+    );
+    const shown = await t.app.inject({ method: 'GET', url: `/api/notices/confirm/${fresh}` });
+    expect(shown.body).toContain('<form method="post"');
+    // Audited with the staff member; neither token in any staff answer.
+    const row = await t.db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'after'])
+      .where('action', '=', 'notice.resent')
+      .where('entity_id', '=', String(id))
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      actor_id: await userId(t, 'agent'),
+      after: { attempt: 1, channels: ['sms'] },
+    });
+    const timeline = await t.call(agent, 'GET', `/api/notices/${id}/timeline`);
+    for (const body of [r.body, timeline.body]) {
+      expect(JSON.stringify(body)).not.toContain(token);
+      expect(JSON.stringify(body)).not.toContain(fresh);
+    }
+    // A resend while the previous text still waits in the outbox skips that text (its link is dead).
+    await t.call(agent, 'POST', `/api/notices/${id}/resend`);
+    await t.call(agent, 'POST', `/api/notices/${id}/resend`);
+    const outbox = await t.db
+      .selectFrom('sms_outbox')
+      .select(['notice_attempt', 'status'])
+      .where('notice_id', '=', id)
+      .orderBy('notice_attempt')
+      .execute();
+    expect(outbox).toEqual([
+      { notice_attempt: 0, status: 'sent' },
+      { notice_attempt: 1, status: 'sent' },
+      { notice_attempt: 2, status: 'skipped' },
+      { notice_attempt: 3, status: 'pending' },
+    ]);
+    // The customer confirms by phone; the timeline tells the story and who recorded it.
+    await t.call(agent, 'POST', `/api/notices/${id}/confirm`, { note: '客户回电确认已知悉' });
+    const story = (await t.call(agent, 'GET', `/api/notices/${id}/timeline`)).body;
+    expect(story.map((e: any) => `${e.kind}:${e.attempt}:${e.status ?? ''}`)).toEqual([
+      'sent:0:',
+      'sms:0:sent',
+      'resent:1:',
+      'sms:1:sent',
+      'resent:2:',
+      'sms:2:skipped',
+      'resent:3:',
+      'sms:3:pending',
+      'confirmed:3:',
+    ]);
+    expect(story[0].by).toMatchObject({ id: await userId(t, 'agent') });
+    expect(story[1].mobile).toBe('139****5670');
+    expect(story.at(-1)).toMatchObject({
+      via: 'phone',
+      by: { id: await userId(t, 'agent') },
+      note: '客户回电确认已知悉',
+    });
+    expect((await t.call(agent, 'GET', `/api/notices/${id}`)).body).toMatchObject({
+      confirmNote: '客户回电确认已知悉',
+      resendCount: 3,
+    });
+    // A confirmed notice is not chased again.
+    const again = await t.call(agent, 'POST', `/api/notices/${id}/resend`);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('NOTICE_CONFIRMED');
+    // Another branch can neither see its story nor send it.
+    const sh = await t.login('sh_agent');
+    expect((await t.call(sh, 'GET', `/api/notices/${id}/timeline`)).status).toBe(404);
+  });
+
+  it('a resend by email goes to the same address and is its own leg on the timeline', async () => {
+    const [customerId] = await insertCustomers(t, 1);
+    await sql`update customers set email = 'wang@example.com' where id = ${customerId}`.execute(t.db);
+    const agent = await t.login('agent');
+    const r = await t.call(agent, 'POST', '/api/notices', {
+      customerId,
+      kind: 'risk_warning',
+      title: '风险提示（邮件催办）',
+      body: '请留意持仓风险。',
+      channels: ['email'],
+    });
+    await emailNotice(t.db, r.body.id, 'https://kefu.example.com/api/notices/confirm/first-link-0000000000');
+    expect((await t.call(agent, 'POST', `/api/notices/${r.body.id}/resend`)).status).toBe(200);
+    expect(
+      await emailNotice(
+        t.db,
+        r.body.id,
+        'https://kefu.example.com/api/notices/confirm/second-link-000000000',
+        1,
+      ),
+    ).toBe(true);
+    expect(inbox.filter((m) => m.text.includes('second-link'))).toHaveLength(1);
+    expect(inbox.at(-1)!.to).toBe('wang@example.com');
+    const story = (await t.call(agent, 'GET', `/api/notices/${r.body.id}/timeline`)).body;
+    expect(story.map((e: any) => `${e.kind}:${e.attempt}:${e.status ?? ''}`)).toEqual([
+      'sent:0:',
+      'email:0:sent',
+      'resent:1:',
+      'email:1:sent',
+    ]);
+    expect(story[1].email).toBe('w***@example.com');
+  });
+
+  it('the list puts the unconfirmed first, flags those past their deadline, and names the customer', async () => {
+    const old = await sendBySms('强平预警（逾期）');
+    await sql`update risk_notices set created_at = now() - interval '5 hours' where id = ${old.id}`.execute(
+      t.db,
+    );
+    const done = await sendBySms('追加保证金通知（已确认）');
+    const agent = await t.login('agent');
+    await t.call(agent, 'POST', `/api/notices/${done.id}/confirm`, {});
+    const list = (await t.call(agent, 'GET', '/api/notices?order=open_first&limit=200')).body as any[];
+    const firstConfirmed = list.findIndex((n) => n.status === 'confirmed');
+    expect(list.slice(firstConfirmed).every((n) => n.status === 'confirmed')).toBe(true);
+    expect(list.slice(0, firstConfirmed).every((n) => n.status === 'sent')).toBe(true);
+    expect(list[0].overdue).toBe(true);
+    const o = list.find((n) => n.id === old.id);
+    expect(o).toMatchObject({ overdue: true, status: 'sent', sentByName: expect.any(String) });
+    expect(new Date(o.dueAt).getTime() - new Date(o.createdAt).getTime()).toBe(4 * 3600_000);
+    const c = await t.db
+      .selectFrom('customers')
+      .select(['code', 'name'])
+      .where('id', '=', old.customerId)
+      .executeTakeFirstOrThrow();
+    expect(o).toMatchObject({ customerCode: c.code, customerName: c.name });
+    expect(list.find((n) => n.id === done.id)).toMatchObject({ overdue: false, confirmedVia: 'phone' });
+    const overdue = (await t.call(agent, 'GET', '/api/notices?status=overdue&limit=200')).body as any[];
+    expect(overdue.map((n) => n.id)).toContain(old.id);
+    expect(overdue.every((n) => n.overdue && n.status === 'sent')).toBe(true);
+  });
+
   it('recording a phone confirmation needs its own permission', async () => {
     const { id } = await sendBySms('权限测试通知');
     await ensureRole(t, 'notice_sender_only', ['customer.read', 'notice.send']);

@@ -1,5 +1,5 @@
 // Who may call the risk-notice routes (the permission table, see test/permission-table.ts): customer.read to see,
-// notice.send to send, notice.confirm_phone to record a confirmation taken by phone; the customer's confirm link
+// notice.send to send and to send again, notice.confirm_phone to record a confirmation taken by phone; the customer's confirm link
 // (its page and its form's POST) is public: its token is the secret.
 import type { TestApp } from '../../test/app.ts';
 import { branchId, uniq, userId } from '../../test/fixtures.ts';
@@ -73,6 +73,17 @@ addCases([
     route: 'GET /api/notices/:id',
     allowed: READ,
     request: async (t) => ({ url: `/api/notices/${await riskNotice(t)}` }),
+  },
+  {
+    route: 'GET /api/notices/:id/timeline',
+    allowed: READ,
+    request: async (t) => ({ url: `/api/notices/${await riskNotice(t)}/timeline` }),
+  },
+  {
+    route: 'POST /api/notices/:id/resend',
+    allowed: SEND,
+    request: async (t) => ({ url: `/api/notices/${await riskNotice(t)}/resend` }),
+    tables: ['risk_notices', 'risk_notice_resends', 'sms_outbox'],
   },
   {
     route: 'POST /api/notices/:id/confirm',

@@ -14,6 +14,8 @@ import {
   getNotice,
   listNotices,
   noticeByToken,
+  noticeTimeline,
+  resendNotice,
   sendNotice,
 } from './service.ts';
 
@@ -31,6 +33,8 @@ const ZPage = z.string().describe('an HTML page for the customer');
 const ZNotice = z.object({
   id: z.number(),
   customerId: z.number(),
+  customerCode: z.string(),
+  customerName: z.string(),
   branchId: z.number(),
   kind: z.enum(['margin_call', 'forced_liquidation', 'risk_warning', 'other']),
   title: z.string(),
@@ -43,12 +47,36 @@ const ZNotice = z.object({
   confirmedVia: z.string().nullable(),
   /** Who recorded a confirmation taken by phone; null when the customer confirmed through the link. */
   confirmedBy: z.object({ id: z.number(), displayName: z.string() }).nullable(),
+  /** The note of a confirmation taken by phone. */
+  confirmNote: z.string().nullable(),
   chaseAfterHours: z.number(),
+  /** The deadline: sent + chaseAfterHours; unconfirmed after it the notice is overdue and chased. */
+  dueAt: z.string(),
+  overdue: z.boolean(),
   chasedAt: z.string().nullable(),
+  /** How often staff sent it again (催办/再次发送), and when last. */
+  resendCount: z.number(),
+  lastResentAt: z.string().nullable(),
   sentBy: z.number().nullable(),
+  sentByName: z.string().nullable(),
   createdAt: z.string(),
 });
 named('Notice', ZNotice);
+
+const ZStaff = z.object({ id: z.number(), displayName: z.string() });
+const ZNoticeEvent = z.object({
+  at: z.string(),
+  kind: z.enum(['sent', 'resent', 'sms', 'sms_report', 'email', 'chased', 'confirmed']),
+  attempt: z.number(),
+  channels: z.array(z.string()).nullable(),
+  status: z.string().nullable(),
+  by: ZStaff.nullable(),
+  mobile: z.string().nullable(),
+  email: z.string().nullable(),
+  via: z.string().nullable(),
+  note: z.string().nullable(),
+});
+named('NoticeEvent', ZNoticeEvent);
 
 export const noticeRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['notices'];
@@ -57,10 +85,12 @@ export const noticeRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Risk notices in my branches (newest first)',
+        summary:
+          'Risk notices in my branches (newest first, or the unconfirmed first with order=open_first); status overdue = unconfirmed past its deadline',
         querystring: z.object({
           customerId: ZId.optional(),
-          status: z.enum(['sent', 'confirmed']).optional(),
+          status: z.enum(['sent', 'confirmed', 'overdue']).optional(),
+          order: z.enum(['newest', 'open_first']).optional(),
           limit: ZLimit,
         }),
         response: { 200: z.array(ZNotice), ...commonErrors },
@@ -110,6 +140,38 @@ export const noticeRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       requireActor(req.ctx);
       return getNotice(req.ctx, req.params.id);
+    },
+  );
+  app.get(
+    '/notices/:id/timeline',
+    {
+      schema: {
+        tags,
+        summary:
+          "A notice's story, oldest first: sent, each SMS and email leg and delivery report, chase, resends, confirmation (how, by whom)",
+        params: ZIdParams,
+        response: { 200: z.array(ZNoticeEvent), ...commonErrors },
+      },
+    },
+    async (req) => {
+      requireActor(req.ctx);
+      return noticeTimeline(req.ctx, req.params.id);
+    },
+  );
+  app.post(
+    '/notices/:id/resend',
+    {
+      schema: {
+        tags,
+        summary:
+          'Send an unconfirmed notice again (催办) through its channels; a new confirm link replaces the old one',
+        params: ZIdParams,
+        response: { 200: ZNotice, ...commonErrors },
+      },
+    },
+    async (req) => {
+      requireActor(req.ctx);
+      return resendNotice(req.ctx, req.params.id);
     },
   );
   app.post(

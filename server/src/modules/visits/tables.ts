@@ -52,9 +52,26 @@ export interface RiskNoticeTable {
   token_expires_at: Generated<Date>;
   /** The staff member who recorded a confirmation taken by phone; null for the customer's own link. */
   confirmed_by: number | null;
+  /** What the staff member noted when recording a confirmation taken by phone. */
+  confirm_note: string | null;
+}
+
+/** A notice sent again (催办/再次发送) through its channels, migration 20261206_2110_notice_resends. */
+export interface RiskNoticeResendTable {
+  id: Id;
+  notice_id: number;
+  attempt: number;
+  channels: string[];
+  sent_by: number | null;
+  email_to: string | null;
+  email_status: 'pending' | 'sent' | 'failed' | 'skipped' | null;
+  email_error: string | null;
+  email_sent_at: Ts;
+  created_at: Generated<Date>;
 }
 
 export interface VisitTables {
   visits: VisitTable;
   risk_notices: RiskNoticeTable;
+  risk_notice_resends: RiskNoticeResendTable;
 }

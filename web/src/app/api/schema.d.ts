@@ -2597,7 +2597,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Risk notices in my branches (newest first) */
+        /** Risk notices in my branches (newest first, or the unconfirmed first with order=open_first); status overdue = unconfirmed past its deadline */
         get: operations["getNotices"];
         put?: never;
         /** Send a risk notice (e.g. margin call) by SMS and/or email with a confirm link; chased by a call task after chaseAfterHours if unconfirmed */
@@ -2619,6 +2619,40 @@ export interface paths {
         get: operations["getNoticesById"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notices/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A notice's story, oldest first: sent, each SMS and email leg and delivery report, chase, resends, confirmation (how, by whom) */
+        get: operations["getNoticesByIdTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notices/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send an unconfirmed notice again (催办) through its channels; a new confirm link replaces the old one */
+        post: operations["postNoticesByIdResend"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3175,6 +3209,8 @@ export interface components {
         Notice: {
             id: number;
             customerId: number;
+            customerCode: string;
+            customerName: string;
             branchId: number;
             /** @enum {string} */
             kind: "margin_call" | "forced_liquidation" | "risk_warning" | "other";
@@ -3191,10 +3227,32 @@ export interface components {
                 id: number;
                 displayName: string;
             } | null;
+            confirmNote: string | null;
             chaseAfterHours: number;
+            dueAt: string;
+            overdue: boolean;
             chasedAt: string | null;
+            resendCount: number;
+            lastResentAt: string | null;
             sentBy: number | null;
+            sentByName: string | null;
             createdAt: string;
+        };
+        NoticeEvent: {
+            at: string;
+            /** @enum {string} */
+            kind: "sent" | "resent" | "sms" | "sms_report" | "email" | "chased" | "confirmed";
+            attempt: number;
+            channels: string[] | null;
+            status: string | null;
+            by: {
+                id: number;
+                displayName: string;
+            } | null;
+            mobile: string | null;
+            email: string | null;
+            via: string | null;
+            note: string | null;
         };
         Notification: {
             id: number;
@@ -11008,7 +11066,8 @@ export interface operations {
         parameters: {
             query?: {
                 customerId?: number;
-                status?: "sent" | "confirmed";
+                status?: "sent" | "confirmed" | "overdue";
+                order?: "newest" | "open_first";
                 limit?: number;
             };
             header?: never;
@@ -11071,6 +11130,60 @@ export interface operations {
         };
     };
     getNoticesById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notice"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    getNoticesByIdTimeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeEvent"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    postNoticesByIdResend: {
         parameters: {
             query?: never;
             header?: never;
