@@ -1,4 +1,5 @@
-// In-app notifications for staff: a ticket assigned or transferred to them, an SLA warning or breach, a rating.
+// In-app notifications for staff: a ticket assigned or transferred to them, an SLA warning or breach, a rating;
+// for the first-contact owner every internal note and hand-back (回转) on their ticket.
 import { sql } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import { audit } from '../../platform/audit.ts';
@@ -11,7 +12,14 @@ type Db = Ctx['db'] | Database;
 export async function notify(
   db: Db,
   userIds: (number | null | undefined)[],
-  n: { kind: NotificationTable['kind']; ticketId: number; title: string; body?: string | null },
+  n: {
+    kind: NotificationTable['kind'];
+    ticketId: number;
+    title: string;
+    body?: string | null;
+    /** Rendered per reader's locale by the web app; `title` stays as the fallback for older readers. */
+    params?: Record<string, string | number | null>;
+  },
 ) {
   const ids = [...new Set(userIds.filter((x): x is number => x != null))];
   if (!ids.length) return;
@@ -24,6 +32,7 @@ export async function notify(
         ticket_id: n.ticketId,
         title: n.title,
         body: n.body ?? null,
+        params: JSON.stringify(n.params ?? {}),
       })),
     )
     .execute();
@@ -56,6 +65,7 @@ const out = (n: any) => ({
   ticketId: n.ticket_id,
   title: n.title,
   body: n.body,
+  params: n.params ?? {},
   readAt: n.read_at?.toISOString() ?? null,
   createdAt: n.created_at.toISOString(),
 });

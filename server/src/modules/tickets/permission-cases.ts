@@ -176,6 +176,22 @@ addCases([
     tables: ['ticket_transfers'],
   },
   {
+    // The admin's ticket, its work passed to the caller: whoever holds the work hands it back to the owner.
+    route: 'POST /api/tickets/:id/hand-back',
+    allowed: WRITE,
+    request: async (t, c) => {
+      const tk = await ticket(t, null);
+      const holder = !c || c.role === 'admin' ? 'agent2' : c.username;
+      const r = await t.call(await t.login('admin'), 'POST', `/api/tickets/${tk.id}/transfer`, {
+        toUserId: await userId(t, holder),
+        reason: '请核对',
+      });
+      if (r.status !== 200) throw new Error(`transfer: ${r.status} ${JSON.stringify(r.body)}`);
+      return { url: `/api/tickets/${tk.id}/hand-back`, body: { answer: '已核对，请答复客户' } };
+    },
+    tables: ['ticket_transfers', 'ticket_events', 'notifications'],
+  },
+  {
     route: 'POST /api/tickets/:id/messages',
     allowed: WRITE,
     request: async (t, c) => ({

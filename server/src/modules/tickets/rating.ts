@@ -87,6 +87,7 @@ export async function submitRating(
       kind: 'rated',
       ticketId: t.id,
       title: `${ticket.number} 客户评分 ${input.score}/5`,
+      params: { number: ticket.number, score: input.score },
       body: input.comment ?? null,
     });
     await audit(

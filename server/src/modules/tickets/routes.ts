@@ -27,6 +27,7 @@ import {
   getAttachment,
   getTicket,
   getTicketDetail,
+  handBackTicket,
   linkArticle,
   listSavedViews,
   listTickets,
@@ -154,9 +155,21 @@ named('CorrectiveAction', ZAction);
 const ZDetail = z.object({
   ticket: ZTicket,
   messages: z.array(ZMessage),
+  /** Everyone the page names, with their team (or department): the page never shows a bare id. */
+  people: z.array(
+    z.object({
+      id: z.number(),
+      name: z.string(),
+      teamName: z.string().nullable(),
+      departmentName: z.string().nullable(),
+    }),
+  ),
+  /** What the caller may do here, decided by the server (内转外不转: customer-facing actions stay with the owner). */
+  allowed: z.object({ faceCustomer: z.boolean(), transfer: z.boolean(), handBack: z.boolean() }),
   transfers: z.array(
     z.object({
       id: z.number(),
+      kind: z.enum(['transfer', 'hand_back']),
       fromUserId: z.number().nullable(),
       fromTeamId: z.number().nullable(),
       fromDepartmentId: z.number().nullable(),
@@ -234,6 +247,7 @@ const ZNotification = z.object({
   ticketId: z.number().nullable(),
   title: z.string(),
   body: z.string().nullable(),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.null()])),
   readAt: z.string().nullable(),
   createdAt: z.string(),
 });
@@ -570,6 +584,26 @@ export const ticketRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       requireActor(req.ctx);
       return transferTicket(req.ctx, req.params.id, req.body);
+    },
+  );
+  app.post(
+    '/tickets/:id/hand-back',
+    {
+      schema: {
+        tags,
+        summary:
+          'Hand the work back (回转) to the first-contact owner with the answer; the owner is notified and answers the customer',
+        params: ZIdParams,
+        body: z.object({
+          version: z.number().int().optional(),
+          answer: z.string().trim().min(1).max(4000),
+        }),
+        response: { 200: ZTicket, ...commonErrors },
+      },
+    },
+    async (req) => {
+      requireActor(req.ctx);
+      return handBackTicket(req.ctx, req.params.id, req.body);
     },
   );
   app.post(

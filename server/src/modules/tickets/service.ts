@@ -405,10 +405,10 @@ export async function createTicket(ctx: AuthedCtx, input: CreateTicketInput) {
         kind: 'assigned',
         ticketId: t.id,
         title: `${t.number} ${t.subject}`,
+        params: { number: t.number, subject: t.subject },
       });
     await audit(tx, {
       action: 'ticket.create',
-        params: { number: t.number, subject: t.subject },
       entity: 'ticket',
       entityId: t.id,
       branchId,
@@ -460,9 +460,6 @@ export async function getTicketDetail(ctx: AuthedCtx, id: number) {
       .execute(),
     ctx.db.selectFrom('corrective_actions').selectAll().where('ticket_id', '=', id).orderBy('id').execute(),
   ]);
-  return {
-    ticket: await ticketOut(ctx, t),
-    messages: messages.map((m) => ({
   const persons = await people(ctx, [
     t.first_contact_owner_id,
     t.assignee_id,
@@ -472,14 +469,17 @@ export async function getTicketDetail(ctx: AuthedCtx, id: number) {
     ...attachments.map((a) => a.uploaded_by),
     ...actions.map((a) => a.owner_id),
   ]);
-      id: m.id,
-      visibility: m.visibility,
+  return {
+    ticket: await ticketOut(ctx, t),
     people: persons,
     allowed: {
       faceCustomer: mayFaceCustomer(ctx.actor, t),
       transfer: mayMoveWork(ctx.actor, t),
       handBack: mayHandBack(ctx.actor, t) && workIsAway(t) && !['resolved', 'closed'].includes(t.status),
     },
+    messages: messages.map((m) => ({
+      id: m.id,
+      visibility: m.visibility,
       direction: m.direction,
       authorId: m.author_id,
       authorName: m.display_name,
@@ -488,10 +488,10 @@ export async function getTicketDetail(ctx: AuthedCtx, id: number) {
     })),
     transfers: transfers.map((x) => ({
       id: x.id,
+      kind: x.kind,
       fromUserId: x.from_user_id,
       fromTeamId: x.from_team_id,
       fromDepartmentId: x.from_department_id,
-      kind: x.kind,
       toUserId: x.to_user_id,
       toTeamId: x.to_team_id,
       toDepartmentId: x.to_department_id,
@@ -607,9 +607,6 @@ async function afterStatusEmails(tx: Tx, t: TicketRow, to: TicketStatus) {
   }
 }
 
-export async function updateTicket(ctx: AuthedCtx, id: number, input: UpdateTicketInput) {
-  const out = await withTx(ctx, async (tx0) => {
-    const tx = tx0 as Tx;
 /**
  * A complaint is resolved only after its acceptance decision (受理 / 不受理 with the reason) and a root cause are
  * recorded, so every closed complaint counts in the root-cause report and the acceptance clock has stopped.
@@ -631,6 +628,9 @@ async function assertComplaintDecided(tx: Tx, t: TicketRow) {
     );
 }
 
+export async function updateTicket(ctx: AuthedCtx, id: number, input: UpdateTicketInput) {
+  const out = await withTx(ctx, async (tx0) => {
+    const tx = tx0 as Tx;
     const before = await lockForWrite(tx, id, input.version);
     if (before.status === 'closed') throw conflict('TICKET_CLOSED', 'A closed ticket cannot be changed');
     const set: Record<string, unknown> = {};
@@ -654,13 +654,13 @@ async function assertComplaintDecided(tx: Tx, t: TicketRow) {
     }
     let recompute = input.onsiteAt !== undefined;
     if (input.status && input.status !== before.status) {
-      if (
-        input.status === 'closed' &&
-        before.first_contact_owner_id !== tx.actor.id &&
       if (input.status === 'resolved' || input.status === 'closed')
         refuseUnlessFacesCustomer(tx.actor, before);
       if (input.status === 'resolved' && before.type === 'complaint')
         await assertComplaintDecided(tx, before);
+      if (
+        input.status === 'closed' &&
+        before.first_contact_owner_id !== tx.actor.id &&
         !can(tx.actor, 'ticket.supervise')
       )
         throw forbidden('Only the first-contact owner (or a supervisor) closes the ticket with the customer');
@@ -764,10 +764,10 @@ async function doTransfer(tx: Tx, t: TicketRow, input: TransferInput) {
       ticketId: t.id,
       title: `${t.number} 转给您处理：${t.subject}`,
       body: input.reason,
+      params: { number: t.number, subject: t.subject },
     });
   await audit(tx, {
     action: 'ticket.transfer',
-      params: { number: t.number, subject: t.subject },
     entity: 'ticket',
     entityId: t.id,
     branchId: t.branch_id,
@@ -787,9 +787,6 @@ function mayMoveWork(actor: Actor, t: TicketRow) {
   );
 }
 
-export async function transferTicket(ctx: AuthedCtx, id: number, input: TransferInput) {
-  const after = await withTx(ctx, async (tx0) => {
-    const tx = tx0 as Tx;
 /**
  * 内转外不转: the customer keeps one contact. Replying to the customer, logging what they said, resolving and
  * closing stay with the first-contact owner (or a supervisor); department staff the work was routed to add
@@ -849,6 +846,9 @@ const personLabel = (
   p: { name: string; teamName: string | null; departmentName: string | null } | undefined,
 ) => (p ? { by: p.name, team: p.teamName ?? p.departmentName ?? null } : { by: null, team: null });
 
+export async function transferTicket(ctx: AuthedCtx, id: number, input: TransferInput) {
+  const after = await withTx(ctx, async (tx0) => {
+    const tx = tx0 as Tx;
     const t = await lockForWrite(tx, id, input.version);
     if (!mayMoveWork(tx.actor, t))
       throw forbidden('Only the owner, the current assignee or a supervisor passes the work on');
@@ -857,22 +857,6 @@ const personLabel = (
   return ticketOut(ctx, after);
 }
 
-export async function bulkAssign(
-  ctx: AuthedCtx,
-  input: { ticketIds: number[]; assigneeId: number; reason: string },
-) {
-  requirePermission(ctx.actor, 'ticket.assign', 'ticket.write');
-  await checkUser(ctx, input.assigneeId, 'assigneeId');
-  const assigned: number[] = [];
-  const failed: { id: number; code: string }[] = [];
-  for (const id of [...new Set(input.ticketIds)]) {
-    try {
-      await withTx(ctx, async (tx0) => {
-        const tx = tx0 as Tx;
-        const t = await lockForWrite(tx, id, undefined);
-        await doTransfer(tx, t, { toUserId: input.assigneeId, reason: input.reason });
-      });
-      assigned.push(id);
 // ---- hand back (回转)
 
 export type HandBackInput = { version?: number; answer: string };
@@ -948,6 +932,22 @@ export async function handBackTicket(ctx: AuthedCtx, id: number, input: HandBack
   return ticketOut(ctx, after);
 }
 
+export async function bulkAssign(
+  ctx: AuthedCtx,
+  input: { ticketIds: number[]; assigneeId: number; reason: string },
+) {
+  requirePermission(ctx.actor, 'ticket.assign', 'ticket.write');
+  await checkUser(ctx, input.assigneeId, 'assigneeId');
+  const assigned: number[] = [];
+  const failed: { id: number; code: string }[] = [];
+  for (const id of [...new Set(input.ticketIds)]) {
+    try {
+      await withTx(ctx, async (tx0) => {
+        const tx = tx0 as Tx;
+        const t = await lockForWrite(tx, id, undefined);
+        await doTransfer(tx, t, { toUserId: input.assigneeId, reason: input.reason });
+      });
+      assigned.push(id);
     } catch (e) {
       if (e instanceof AppError) failed.push({ id, code: e.code });
       else throw e;
@@ -966,6 +966,7 @@ export async function addMessage(
   const res = await withTx(ctx, async (tx0) => {
     const tx = tx0 as Tx;
     const t = await lockForWrite(tx, id, undefined);
+    if (input.visibility === 'public') refuseUnlessFacesCustomer(tx.actor, t);
     if (t.status === 'closed') throw conflict('TICKET_CLOSED', 'A closed ticket takes no more messages');
     const direction = input.visibility === 'internal' ? 'internal' : (input.direction ?? 'outbound');
     const m = await tx.db
@@ -982,7 +983,6 @@ export async function addMessage(
     const set: Record<string, unknown> = {};
     let recompute = false;
     if (direction === 'outbound') {
-    if (input.visibility === 'public') refuseUnlessFacesCustomer(tx.actor, t);
       if (!t.first_responded_at) {
         set.first_responded_at = m.created_at;
         await tx.db
@@ -1028,6 +1028,17 @@ export async function addMessage(
         direction,
         `工单 ${t.number} ${direction === 'inbound' ? '客户留言' : '答复'}：${input.body}`,
       );
+    // 首问负责: the owner is told of every internal note others add to their ticket.
+    if (direction === 'internal' && t.first_contact_owner_id !== tx.actor.id) {
+      const [me] = await people(tx, [tx.actor.id]);
+      await notify(tx.db, [t.first_contact_owner_id], {
+        kind: 'note',
+        ticketId: id,
+        title: `${t.number} ${t.subject}`,
+        body: input.body.slice(0, 500),
+        params: { number: t.number, subject: t.subject, ...personLabel(me) },
+      });
+    }
     await audit(tx, {
       action: 'ticket.message',
       entity: 'ticket',
@@ -1044,17 +1055,6 @@ export async function addMessage(
     authorId: res.author_id,
     authorName: ctx.actor.displayName,
     body: res.body,
-    // 首问负责: the owner is told of every internal note others add to their ticket.
-    if (direction === 'internal' && t.first_contact_owner_id !== tx.actor.id) {
-      const [me] = await people(tx, [tx.actor.id]);
-      await notify(tx.db, [t.first_contact_owner_id], {
-        kind: 'note',
-        ticketId: id,
-        title: `${t.number} ${t.subject}`,
-        body: input.body.slice(0, 500),
-        params: { number: t.number, subject: t.subject, ...personLabel(me) },
-      });
-    }
     createdAt: res.created_at.toISOString(),
   };
 }

@@ -248,6 +248,7 @@ export async function evaluateSla(db: Database, ticketId: number, now = new Date
             kind: 'warning',
             ticketId,
             title: `${label}即将超时`,
+            params: { number: ticket.number, target: t.target, dueAt: t.due_at?.toISOString() ?? null },
             body: t.due_at ? `due ${t.due_at.toISOString()}` : null,
           });
         }
@@ -276,6 +277,7 @@ export async function evaluateSla(db: Database, ticketId: number, now = new Date
           kind: 'breach',
           ticketId,
           title: `${label}已超时`,
+          params: { number: ticket.number, target: t.target, dueAt: t.due_at?.toISOString() ?? null },
           body: t.due_at ? `due ${t.due_at.toISOString()}` : null,
         });
         await tx
@@ -338,6 +340,7 @@ export async function evaluateSla(db: Database, ticketId: number, now = new Date
             kind: 'assigned',
             ticketId,
             title: `${ticket.number} 超时升级转给您处理`,
+            params: { number: ticket.number, subject: ticket.subject },
           });
           ticket.assignee_id = policy.breach_reassign_to_id;
         }

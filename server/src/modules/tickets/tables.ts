@@ -166,6 +166,8 @@ export interface TicketTransferTable {
   to_user_id: number | null;
   to_team_id: number | null;
   to_department_id: number | null;
+  /** A transfer moves the work on; a hand-back (回转) returns it to the first-contact owner with the answer. */
+  kind: Generated<'transfer' | 'hand_back'>;
   reason: string;
   by_id: number | null;
   at: Generated<Date>;
@@ -210,10 +212,12 @@ export interface CorrectiveActionTable {
 export interface NotificationTable {
   id: Id;
   user_id: number;
-  kind: 'assigned' | 'transferred' | 'warning' | 'breach' | 'message' | 'rated';
+  kind: 'assigned' | 'transferred' | 'warning' | 'breach' | 'message' | 'rated' | 'note' | 'handed_back';
   ticket_id: number | null;
   title: string;
   body: string | null;
+  /** What the reader's language renders the notification from (`tickets:notifications.kinds.<kind>`). */
+  params: ColumnType<Record<string, string | number | null>, string | undefined, string>;
   read_at: TsNull;
   created_at: Generated<Date>;
 }
