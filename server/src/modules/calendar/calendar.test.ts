@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/app.ts';
 import { CN_2026, demoCalendar } from './demo.ts';
+import { arrangementWarnings } from './service.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -59,7 +60,11 @@ describe('calendars', () => {
       start: '2026-09-30T17:30:00+08:00',
       minutes: 24 * 60,
     });
-    expect(d.body).toEqual({ dueAt: '2026-10-12T02:30:00.000Z', businessMinutesUntilDue: 1440 });
+    expect(d.body).toEqual({
+      dueAt: '2026-10-12T02:30:00.000Z',
+      businessMinutesUntilDue: 1440,
+      provisional: false,
+    });
     // Paused (waiting on the customer) Thu 10:00 → Fri 10:00 = 7.5 business hours: due Tue 10-13 10:30.
     const p = await t.call(agent, 'POST', `/api/calendars/${c.body.id}/deadline`, {
       start: '2026-09-30T17:30:00+08:00',
@@ -109,5 +114,69 @@ describe('calendars', () => {
       '2026-09-20',
       '2026-10-10',
     ]);
+  });
+
+  it('tells working from trading days per day, and 2027 (no arrangement) from its statutory holidays', async () => {
+    const id = await demoCalendar(t.db);
+    const agent = await t.login('agent');
+    const y26 = (await t.call(agent, 'GET', `/api/calendars/${id}/years/2026/facts`)).body;
+    expect(y26).toMatchObject({ year: 2026, arranged: true });
+    const at = (y: any, d: string) => y.days.find((x: any) => x.day === d);
+    // Sat 02-14 is a make-up working day (调休上班): worked, not traded.
+    expect(at(y26, '2026-02-14')).toEqual({
+      day: '2026-02-14',
+      working: true,
+      trading: false,
+      statutory: null,
+    });
+    expect(at(y26, '2026-02-24')).toMatchObject({ working: true, trading: true });
+    const y27 = (await t.call(agent, 'GET', `/api/calendars/${id}/years/2027/facts`)).body;
+    expect(y27).toMatchObject({ year: 2027, arranged: false, arrangedAt: null });
+    expect(at(y27, '2027-02-06')).toEqual({
+      day: '2027-02-06',
+      working: false,
+      trading: false,
+      statutory: '春节',
+    });
+    expect(y27.days.filter((d: any) => d.statutory)).toHaveLength(13);
+    // A deadline preview into 2027 says it is provisional.
+    const p = await t.call(agent, 'POST', `/api/calendars/${id}/deadline`, {
+      start: '2026-12-31T16:00:00+08:00',
+      days: 1,
+      unit: 'trading_days',
+    });
+    // Fri 2027-01-01 元旦; Mon 01-04 (1) at the close, 17:00.
+    expect(p.body).toMatchObject({ dueAt: '2027-01-04T09:00:00.000Z', provisional: true });
+  });
+
+  it('warns administrators from 1 November until next year’s arrangement is entered', async () => {
+    const admin = await t.login('admin');
+    const c = (await t.call(admin, 'POST', '/api/calendars', { name: '提醒日历', weekHours: week })).body;
+    await t.call(admin, 'PUT', `/api/calendars/${c.id}/years/2026`, { days: CN_2026 });
+    const mine = async (now: Date) =>
+      (await arrangementWarnings(t.db, now)).filter((w) => w.calendarId === c.id).map((w) => w.year);
+    // Shanghai time: 10-31 23:59 no warning yet; 11-01 00:00 the 2027 warning.
+    expect(await mine(new Date('2026-10-31T23:59:00+08:00'))).toEqual([]);
+    expect(await mine(new Date('2026-11-01T00:00:00+08:00'))).toEqual([2027]);
+    expect(await mine(new Date('2026-12-31T23:00:00+08:00'))).toEqual([2027]);
+    // The current year missing is always a warning: on 2027-01-02, 2027.
+    expect(await mine(new Date('2027-01-02T10:00:00+08:00'))).toEqual([2027]);
+    // Today (the server's clock) the route answers administrators only.
+    const today = await t.call(admin, 'GET', '/api/calendars/warnings');
+    expect(today.status).toBe(200);
+    const agent = await t.login('agent');
+    expect((await t.call(agent, 'GET', '/api/calendars/warnings')).body).toEqual([]);
+    const put = await t.call(admin, 'PUT', `/api/calendars/${c.id}/years/2027`, {
+      days: [{ day: '2027-01-01', kind: 'holiday', name: '元旦' }],
+    });
+    expect(put.status).toBe(200);
+    expect(await mine(new Date('2026-11-15T10:00:00+08:00'))).toEqual([]);
+    const facts = (await t.call(admin, 'GET', `/api/calendars/${c.id}/years/2027/facts`)).body;
+    expect(facts.arranged).toBe(true);
+    // Arranged: only the entered days are holidays (the statutory fallback is gone).
+    expect(facts.days.find((d: any) => d.day === '2027-02-08')).toMatchObject({
+      working: true,
+      statutory: null,
+    });
   });
 });

@@ -74,6 +74,8 @@ export async function demoCalendar(db: Database) {
       CN_2026.map((d) => ({ calendar_id: cal.id, day: d.day, kind: d.kind, name: d.name, hours: null })),
     )
     .execute();
+  // The 2026 arrangement is entered; 2027's is not yet (the calendar falls back to the statutory holidays).
+  await db.insertInto('calendar_years').values({ calendar_id: cal.id, year: 2026 }).execute();
   return cal.id;
 }
 

@@ -1,5 +1,9 @@
 // Business time (工作时间): pure arithmetic over a calendar's working hours, public holidays, make-up working days
 // (调休) and pauses, in the calendar's time zone. No database, no clock — every deadline follows from stored facts.
+// A day has two facts: whether it is worked (工作日: the calendar's hours, holidays, make-up days) and whether the
+// exchanges trade (交易日: Monday–Friday that is no holiday — a make-up working Saturday or Sunday never trades).
+// Years without an entered State Council arrangement fall back to the statutory holidays (statutory.ts).
+import { statutoryMap } from './statutory.ts';
 
 /** Minutes after local midnight, [start, end). */
 export type MinuteRange = [number, number];
@@ -13,7 +17,15 @@ export type CalendarSpec = {
   days: Record<string, { working: boolean; hours?: MinuteRange[] | null }>;
   /** Hours of a make-up working day that has none of its own; default: the first worked weekday's. */
   makeUpHours?: MinuteRange[];
+  /** 'CN': in a year not in `arrangedYears`, the PRC statutory holidays are the only holidays. */
+  statutory?: 'CN' | null;
+  /** Years whose holidays and make-up days (the yearly arrangement) are entered in `days`. */
+  arrangedYears?: number[];
 };
+
+/** How a target counts: business time in working hours, or whole working / trading / calendar days. */
+export type SlaUnit = 'working_hours' | 'working_days' | 'trading_days' | 'calendar_days';
+export const SLA_UNITS = ['working_hours', 'working_days', 'trading_days', 'calendar_days'] as const;
 
 /** A pause of the clock (e.g. waiting on the customer); `to` null = still paused. */
 export type Pause = { from: Date; to: Date | null };
@@ -84,9 +96,34 @@ const isoWeekday = (dayNumber: number) => {
   return d === 0 ? 7 : d;
 };
 
+const yearOf = (dayNumber: number) => new Date(dayNumber * 86_400_000).getUTCFullYear();
+
+/** Whether the year's arrangement is entered (a calendar without statutory rules counts as always arranged). */
+export function isArranged(cal: CalendarSpec, year: number): boolean {
+  if (!cal.statutory) return true;
+  return (cal.arrangedYears ?? []).includes(year);
+}
+
+/** The exception of a day: entered, or in a year without an arrangement the statutory holiday. */
+function exceptionOf(cal: CalendarSpec, dayNumber: number): CalendarSpec['days'][string] | undefined {
+  const key = dayKey(dayNumber);
+  const ex = cal.days[key];
+  if (ex) return ex;
+  const year = yearOf(dayNumber);
+  if (!isArranged(cal, year) && statutoryMap(year).has(key)) return { working: false };
+  return undefined;
+}
+
+/** The name of the statutory holiday on a day, if the day is one and its year has no arrangement. */
+export function statutoryHolidayName(cal: CalendarSpec, dayNumber: number): string | null {
+  const year = yearOf(dayNumber);
+  if (isArranged(cal, year) || cal.days[dayKey(dayNumber)]) return null;
+  return statutoryMap(year).get(dayKey(dayNumber)) ?? null;
+}
+
 /** The working hours of one local day (empty if not worked). */
 export function hoursOfDay(cal: CalendarSpec, dayNumber: number): MinuteRange[] {
-  const ex = cal.days[dayKey(dayNumber)];
+  const ex = exceptionOf(cal, dayNumber);
   if (ex && !ex.working) return [];
   const weekday = cal.week[isoWeekday(dayNumber)] ?? [];
   if (ex?.working) {
@@ -100,6 +137,13 @@ export function hoursOfDay(cal: CalendarSpec, dayNumber: number): MinuteRange[] 
 }
 
 export const isWorkingDay = (cal: CalendarSpec, dayNumber: number) => hoursOfDay(cal, dayNumber).length > 0;
+
+/** The exchanges trade Monday to Friday except holidays; a make-up working weekend day (调休) does not trade. */
+export function isTradingDay(cal: CalendarSpec, dayNumber: number): boolean {
+  if (isoWeekday(dayNumber) > 5) return false;
+  const ex = exceptionOf(cal, dayNumber);
+  return !ex || ex.working;
+}
 
 /** The working intervals of a local day as instants, in order. */
 function dayIntervals(cal: CalendarSpec, dayNumber: number): [number, number][] {
@@ -196,23 +240,76 @@ export function businessMinutesBetween(
   return total / MINUTE;
 }
 
-/**
- * The end of the n-th working day after the day of `start` (e.g. "accept within 3 trading days"): a complaint
- * received on Friday with n = 3 is due at the close of Wednesday, holidays skipped and make-up days counted.
- */
-export function addBusinessDays(start: Date, n: number, cal: CalendarSpec): Date {
+/** The end of a day the count lands on: the close of its working hours, else local midnight. */
+function endOfDay(cal: CalendarSpec, d: number): Date {
+  const hours = hoursOfDay(cal, d);
+  const end = hours.length ? Math.max(...hours.map((h) => h[1])) : 24 * 60;
+  return new Date(localToInstant(cal.timezone, d, end));
+}
+
+function addDaysWhere(start: Date, n: number, cal: CalendarSpec, counts: (d: number) => boolean): Date {
   let d = localDayNumber(cal.timezone, start.getTime());
+  if (n <= 0) return endOfDay(cal, d);
   let count = 0;
   for (let i = 0; i < DAY_SEARCH_LIMIT; i++) {
     d++;
-    if (isWorkingDay(cal, d)) {
-      count++;
-      if (count >= n) {
-        const hours = hoursOfDay(cal, d);
-        const end = Math.max(...hours.map((h) => h[1]));
-        return new Date(localToInstant(cal.timezone, d, end));
-      }
-    }
+    if (counts(d) && ++count >= n) return endOfDay(cal, d);
   }
-  throw new Error('No working days in the calendar within three years');
+  throw new Error('No such days in the calendar within three years');
+}
+
+/**
+ * The end of the n-th working day after the day of `start`: holidays skipped, make-up days (调休) counted.
+ */
+export function addBusinessDays(start: Date, n: number, cal: CalendarSpec): Date {
+  return addDaysWhere(start, n, cal, (d) => isWorkingDay(cal, d));
+}
+
+/**
+ * The end of the n-th trading day after the day of `start` (e.g. "accept within 3 trading days"): a complaint
+ * received on Friday with n = 3 is due at the close of Wednesday; holidays and make-up working Saturdays skipped.
+ */
+export function addTradingDays(start: Date, n: number, cal: CalendarSpec): Date {
+  return addDaysWhere(start, n, cal, (d) => isTradingDay(cal, d));
+}
+
+/** The end (local midnight) of the n-th calendar day after the day of `start`. */
+export function addCalendarDays(start: Date, n: number, cal: CalendarSpec): Date {
+  const d = localDayNumber(cal.timezone, start.getTime()) + Math.max(n, 0);
+  return new Date(localToInstant(cal.timezone, d, 24 * 60));
+}
+
+/** n days of a unit from `start`. */
+export function addDays(start: Date, n: number, unit: Exclude<SlaUnit, 'working_hours'>, cal: CalendarSpec) {
+  if (unit === 'trading_days') return addTradingDays(start, n, cal);
+  if (unit === 'calendar_days') return addCalendarDays(start, n, cal);
+  return addBusinessDays(start, n, cal);
+}
+
+/** The local year of an instant in the calendar's zone. */
+export const localYear = (cal: CalendarSpec, at: Date) => yearOf(localDayNumber(cal.timezone, at.getTime()));
+
+/**
+ * A deadline is provisional when any year from the start to the deadline has no entered arrangement: it was
+ * counted on the statutory holidays alone and moves when the State Council's arrangement is saved.
+ */
+export function isProvisional(cal: CalendarSpec, start: Date, due: Date | null): boolean {
+  if (!cal.statutory) return false;
+  const from = localYear(cal, start);
+  const to = due ? localYear(cal, due) : from;
+  for (let y = from; y <= to; y++) if (!isArranged(cal, y)) return true;
+  return false;
+}
+
+/** Both facts of every day of a local year (for the calendar page). */
+export function yearFacts(cal: CalendarSpec, year: number) {
+  const out: { day: string; working: boolean; trading: boolean; statutory: string | null }[] = [];
+  for (let d = dayNumberOf(`${year}-01-01`); yearOf(d) === year; d++)
+    out.push({
+      day: dayKey(d),
+      working: isWorkingDay(cal, d),
+      trading: isTradingDay(cal, d),
+      statutory: statutoryHolidayName(cal, d),
+    });
+  return out;
 }

@@ -17,6 +17,12 @@ async function calendar(t: TestApp) {
 
 addCases([
   { route: 'GET /api/calendars', allowed: 'everyone' },
+  { route: 'GET /api/calendars/warnings', allowed: 'everyone' },
+  {
+    route: 'GET /api/calendars/:id/years/:year/facts',
+    allowed: 'everyone',
+    request: async (t) => ({ url: `/api/calendars/${(await calendar(t)).id}/years/2027/facts` }),
+  },
   {
     route: 'GET /api/calendars/:id',
     allowed: 'everyone',

@@ -7,8 +7,10 @@ import {
   computeDeadline,
   createCalendar,
   getCalendar,
+  getCalendarYear,
   listCalendarDays,
   listCalendars,
+  myArrangementWarnings,
   setCalendarYear,
   updateCalendar,
 } from './service.ts';
@@ -48,6 +50,27 @@ const ZDay = z.object({
   hours: ZHours.nullable().optional(),
 });
 const ZYearParams = z.object({ id: ZId, year: z.number().int().min(2000).max(2100) });
+const ZYearFacts = z.object({
+  year: z.number(),
+  /** The State Council's arrangement for the year is entered; without it the statutory holidays are used. */
+  arranged: z.boolean(),
+  arrangedAt: z.string().nullable(),
+  days: z.array(
+    z.object({
+      day: z.string(),
+      working: z.boolean(),
+      trading: z.boolean(),
+      statutory: z.string().nullable(),
+    }),
+  ),
+});
+named('CalendarYearFacts', ZYearFacts);
+const ZWarning = z.object({
+  calendarId: z.number(),
+  calendarName: z.string(),
+  year: z.number(),
+  since: z.string(),
+});
 
 export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['calendars'];
@@ -59,6 +82,21 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       requireActor(req.ctx);
       return listCalendars(req.ctx);
+    },
+  );
+  app.get(
+    '/calendars/warnings',
+    {
+      schema: {
+        tags,
+        summary:
+          'Years whose holiday arrangement administrators still have to enter (from 1 November: next year)',
+        response: { 200: z.array(ZWarning), ...commonErrors },
+      },
+    },
+    async (req) => {
+      requireActor(req.ctx);
+      return myArrangementWarnings(req.ctx);
     },
   );
   app.get(
@@ -107,6 +145,22 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
       return listCalendarDays(req.ctx, req.params.id, req.params.year);
     },
   );
+  app.get(
+    '/calendars/:id/years/:year/facts',
+    {
+      schema: {
+        tags,
+        summary:
+          'Every day of a year: working day, trading day, statutory holiday (year without arrangement)',
+        params: ZYearParams,
+        response: { 200: ZYearFacts, ...commonErrors },
+      },
+    },
+    async (req) => {
+      requireActor(req.ctx);
+      return getCalendarYear(req.ctx, req.params.id, req.params.year);
+    },
+  );
   app.put(
     '/calendars/:id/years/:year',
     {
@@ -128,12 +182,13 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Preview: when do N business minutes (or N working days) from a start end',
+        summary: 'Preview: when do N business minutes (or N working/trading/calendar days) from a start end',
         params: ZIdParams,
         body: z.object({
           start: z.string().datetime({ offset: true }),
           minutes: z.number().min(0).max(1_000_000).optional(),
           days: z.number().int().min(0).max(366).optional(),
+          unit: z.enum(['working_days', 'trading_days', 'calendar_days']).optional(),
           pauses: z
             .array(
               z.object({
@@ -145,7 +200,11 @@ export const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
             .optional(),
         }),
         response: {
-          200: z.object({ dueAt: z.string().nullable(), businessMinutesUntilDue: z.number().nullable() }),
+          200: z.object({
+            dueAt: z.string().nullable(),
+            businessMinutesUntilDue: z.number().nullable(),
+            provisional: z.boolean(),
+          }),
           ...commonErrors,
         },
       },

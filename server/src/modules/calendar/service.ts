@@ -4,13 +4,15 @@ import type { Database } from '../../db/index.ts';
 import { audit, diff } from '../../platform/audit.ts';
 import { type AuthedCtx, type Ctx, withTx } from '../../platform/context.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
-import { requirePermission } from '../../platform/permissions.ts';
+import { can, requirePermission } from '../../platform/permissions.ts';
 import {
-  addBusinessDays,
   addBusinessTime,
+  addDays,
   businessMinutesBetween,
   type CalendarSpec,
+  isProvisional,
   parseHm,
+  yearFacts,
 } from './engine.ts';
 
 /** Hours as the API and the database hold them: [['09:00','12:00'], ['13:00','17:30']]. */
@@ -165,7 +167,17 @@ export async function listCalendarDays(ctx: AuthedCtx, id: number, year: number)
   return rows.map(dayOut);
 }
 
-/** Replaces one year's holidays and make-up working days of a calendar with the given list. */
+type YearSavedListener = (db: Ctx['db'], e: { calendarId: number; year: number }) => Promise<void>;
+const yearSavedListeners: YearSavedListener[] = [];
+/**
+ * Called inside the transaction that saves a year's arrangement (e.g. the service desk recomputes the deadlines
+ * that were provisional). The calendar module knows nothing of who listens.
+ */
+export function onCalendarYearSaved(fn: YearSavedListener) {
+  yearSavedListeners.push(fn);
+}
+
+/** Replaces one year's holidays and make-up working days (the yearly arrangement) of a calendar. */
 export async function setCalendarYear(ctx: AuthedCtx, id: number, year: number, days: CalendarDayInput[]) {
   requirePermission(ctx.actor, 'admin.settings');
   const seen = new Set<string>();
@@ -209,6 +221,12 @@ export async function setCalendarYear(ctx: AuthedCtx, id: number, year: number, 
       .set({ updated_at: sql`now()`, version: sql`version + 1` })
       .where('id', '=', id)
       .execute();
+    await tx.db
+      .insertInto('calendar_years')
+      .values({ calendar_id: id, year })
+      .onConflict((oc) => oc.columns(['calendar_id', 'year']).doUpdateSet({ arranged_at: sql`now()` }))
+      .execute();
+    for (const fn of yearSavedListeners) await fn(tx.db, { calendarId: id, year });
     const after = await listCalendarDays(tx as AuthedCtx, id, year);
     await audit(tx, {
       action: 'calendar.year.set',
@@ -231,11 +249,14 @@ export async function loadCalendarSpec(db: Ctx['db'] | Database, id: number): Pr
     .select([sql<string>`to_char(day, 'YYYY-MM-DD')`.as('day'), 'kind', 'hours'])
     .where('calendar_id', '=', id)
     .execute();
+  const years = await db.selectFrom('calendar_years').select('year').where('calendar_id', '=', id).execute();
   const week: CalendarSpec['week'] = {};
   for (const [d, h] of Object.entries(c.week_hours as WeekHours)) week[Number(d)] = toRanges(h);
   return {
     timezone: c.timezone,
     week,
+    statutory: 'CN',
+    arrangedYears: years.map((y) => y.year),
     days: Object.fromEntries(
       days.map((d) => [
         d.day,
@@ -257,11 +278,79 @@ export async function defaultCalendarId(db: Ctx['db'] | Database): Promise<numbe
   return c?.id ?? null;
 }
 
-/** Preview for administrators: when does `minutes` of business time (or `days` working days) from `start` end? */
+/** Every day of a year with both its facts — worked? traded? — and whether the year's arrangement is entered. */
+export async function getCalendarYear(ctx: AuthedCtx, id: number, year: number) {
+  const spec = await loadCalendarSpec(ctx.db, id);
+  const row = await ctx.db
+    .selectFrom('calendar_years')
+    .select('arranged_at')
+    .where('calendar_id', '=', id)
+    .where('year', '=', year)
+    .executeTakeFirst();
+  return {
+    year,
+    arranged: !!row,
+    arrangedAt: row?.arranged_at.toISOString() ?? null,
+    days: yearFacts(spec, year),
+  };
+}
+
+/** The local date parts of an instant in a zone. */
+function localParts(tz: string, at: Date) {
+  const [y, m, d] = new Intl.DateTimeFormat('en-CA', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  })
+    .format(at)
+    .split('-')
+    .map(Number);
+  return { year: y, month: m, day: d };
+}
+
+export type ArrangementWarning = { calendarId: number; calendarName: string; year: number; since: string };
+
+/**
+ * Calendars missing an arrangement administrators must enter: the current year's always, and from 1 November
+ * (in the calendar's zone) next year's — until it is saved. Computed on read from the stored facts.
+ */
+export async function arrangementWarnings(
+  db: Ctx['db'] | Database,
+  now = new Date(),
+): Promise<ArrangementWarning[]> {
+  const cals = await db.selectFrom('calendars').select(['id', 'name', 'timezone']).orderBy('id').execute();
+  if (!cals.length) return [];
+  const years = await db.selectFrom('calendar_years').select(['calendar_id', 'year']).execute();
+  const has = new Set(years.map((y) => `${y.calendar_id}:${y.year}`));
+  const out: ArrangementWarning[] = [];
+  for (const c of cals) {
+    const p = localParts(c.timezone, now);
+    if (!has.has(`${c.id}:${p.year}`))
+      out.push({ calendarId: c.id, calendarName: c.name, year: p.year, since: `${p.year}-01-01` });
+    if (p.month >= 11 && !has.has(`${c.id}:${p.year + 1}`))
+      out.push({ calendarId: c.id, calendarName: c.name, year: p.year + 1, since: `${p.year}-11-01` });
+  }
+  return out;
+}
+
+/** The warnings for the signed-in user: administrators of settings see them, others have nothing to do. */
+export async function myArrangementWarnings(ctx: AuthedCtx) {
+  if (!can(ctx.actor, 'admin.settings')) return [];
+  return arrangementWarnings(ctx.db);
+}
+
+/** Preview for administrators: when does `minutes` of business time (or `days` days of a unit) from `start` end? */
 export async function computeDeadline(
   ctx: AuthedCtx,
   id: number,
-  input: { start: string; minutes?: number; days?: number; pauses?: { from: string; to: string | null }[] },
+  input: {
+    start: string;
+    minutes?: number;
+    days?: number;
+    unit?: 'working_days' | 'trading_days' | 'calendar_days';
+    pauses?: { from: string; to: string | null }[];
+  },
 ) {
   const spec = await loadCalendarSpec(ctx.db, id);
   const start = new Date(input.start);
@@ -273,10 +362,11 @@ export async function computeDeadline(
   }));
   const due =
     input.days != null
-      ? addBusinessDays(start, input.days, spec)
+      ? addDays(start, input.days, input.unit ?? 'working_days', spec)
       : addBusinessTime(start, input.minutes ?? 0, spec, pauses);
   return {
     dueAt: due?.toISOString() ?? null,
     businessMinutesUntilDue: due ? businessMinutesBetween(start, due, spec, pauses) : null,
+    provisional: isProvisional(spec, start, due),
   };
 }

@@ -21,7 +21,15 @@ export interface CalendarDayTable {
   hours: Json | null;
 }
 
+/** A year whose State Council arrangement (holidays and make-up days) has been entered. */
+export interface CalendarYearTable {
+  calendar_id: number;
+  year: number;
+  arranged_at: Generated<Date>;
+}
+
 export interface CalendarTables {
   calendars: CalendarTable;
   calendar_days: CalendarDayTable;
+  calendar_years: CalendarYearTable;
 }
