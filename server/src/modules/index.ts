@@ -21,6 +21,7 @@ import { roleRoutes } from './roles/routes.ts';
 import { segmentRoutes } from './segments/routes.ts';
 import './suitability/merge.ts';
 import { taskRoutes } from './tasks/routes.ts';
+import './tickets/arrangement.ts';
 import './tickets/demo.ts';
 import { ticketRoutes } from './tickets/routes.ts';
 import './tiers/demo.ts';

@@ -76,6 +76,7 @@ export type PolicyInput = {
   onsiteMinutes?: number | null;
   resolutionMinutes: number;
   acceptanceDays?: number | null;
+  acceptanceUnit?: 'working_days' | 'trading_days' | 'calendar_days';
   warnShare?: number;
   breachRaisePriority?: boolean;
   breachReassignToId?: number | null;
@@ -93,6 +94,13 @@ const policyOut = (p: any) => ({
   onsiteMinutes: p.onsite_minutes,
   resolutionMinutes: p.resolution_minutes,
   acceptanceDays: p.acceptance_days,
+  acceptanceUnit: p.acceptance_unit,
+  units: {
+    first_response: 'working_hours' as const,
+    onsite: 'working_hours' as const,
+    resolution: 'working_hours' as const,
+    acceptance: p.acceptance_unit,
+  },
   warnShare: Number(p.warn_share),
   breachRaisePriority: p.breach_raise_priority,
   breachReassignToId: p.breach_reassign_to_id,
@@ -110,6 +118,7 @@ const policyCols = (i: Partial<PolicyInput>) => ({
   ...(i.onsiteMinutes !== undefined && { onsite_minutes: i.onsiteMinutes }),
   ...(i.resolutionMinutes !== undefined && { resolution_minutes: i.resolutionMinutes }),
   ...(i.acceptanceDays !== undefined && { acceptance_days: i.acceptanceDays }),
+  ...(i.acceptanceUnit !== undefined && { acceptance_unit: i.acceptanceUnit }),
   ...(i.warnShare !== undefined && { warn_share: i.warnShare }),
   ...(i.breachRaisePriority !== undefined && { breach_raise_priority: i.breachRaisePriority }),
   ...(i.breachReassignToId !== undefined && { breach_reassign_to_id: i.breachReassignToId }),

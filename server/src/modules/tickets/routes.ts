@@ -111,10 +111,14 @@ export const ZTicket = z.object({
       target: z.enum(SLA_TARGETS),
       minutes: z.number().nullable(),
       days: z.number().nullable(),
+      /** How the target counts: business time (working hours) or whole working / trading / calendar days. */
+      unit: z.enum(['working_hours', 'working_days', 'trading_days', 'calendar_days']),
       dueAt: z.string().nullable(),
       warnAt: z.string().nullable(),
       metAt: z.string().nullable(),
       state: z.enum(['met', 'met_late', 'breached', 'warning', 'running', 'paused']),
+      /** Counted into a year whose holiday arrangement is not entered yet: moves when it is. */
+      provisional: z.boolean(),
     }),
   ),
   complaint: ZComplaint.nullable(),
@@ -218,6 +222,7 @@ const ZPolicyInput = z.object({
   onsiteMinutes: z.number().int().min(1).max(525_600).nullable().optional(),
   resolutionMinutes: z.number().int().min(1).max(525_600),
   acceptanceDays: z.number().int().min(1).max(60).nullable().optional(),
+  acceptanceUnit: z.enum(['working_days', 'trading_days', 'calendar_days']).optional(),
   warnShare: z.number().min(0.05).max(0.99).optional(),
   breachRaisePriority: z.boolean().optional(),
   breachReassignToId: ZId.nullable().optional(),
@@ -234,6 +239,14 @@ const ZPolicy = z.object({
   onsiteMinutes: z.number().nullable(),
   resolutionMinutes: z.number(),
   acceptanceDays: z.number().nullable(),
+  acceptanceUnit: z.enum(['working_days', 'trading_days', 'calendar_days']),
+  /** How each target counts (the policy screen says it): hours targets in working hours, acceptance in days. */
+  units: z.object({
+    first_response: z.literal('working_hours'),
+    onsite: z.literal('working_hours'),
+    resolution: z.literal('working_hours'),
+    acceptance: z.enum(['working_days', 'trading_days', 'calendar_days']),
+  }),
   warnShare: z.number(),
   breachRaisePriority: z.boolean(),
   breachReassignToId: z.number().nullable(),

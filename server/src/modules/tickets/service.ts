@@ -164,10 +164,12 @@ function oneOut(
       target: x.target,
       minutes: x.minutes,
       days: x.days,
+      unit: x.unit,
       dueAt: iso(x.due_at),
       warnAt: iso(x.warn_at),
       metAt: iso(x.met_at),
       state: targetState(x, now),
+      provisional: x.provisional,
     })),
     complaint: complaint
       ? {

@@ -9,12 +9,14 @@ import type { Database } from '../../db/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { defineJob, enqueue } from '../../platform/jobs.ts';
 import {
-  addBusinessDays,
   addBusinessTime,
+  addDays,
   businessMinutesBetween,
   type CalendarSpec,
+  isProvisional,
   type Pause,
   parseHm,
+  type SlaUnit,
 } from '../calendar/engine.ts';
 import { defaultCalendarId, loadCalendarSpec } from '../calendar/service.ts';
 import { notify, supervisorsOf } from './notify.ts';
@@ -22,7 +24,10 @@ import { PRIORITIES, type Priority, type SlaTarget, type TicketType } from './ta
 
 type Db = Ctx['db'] | Database;
 
-/** Used when no calendar has been set up: Monday–Friday 09:00–12:00, 13:00–17:30, Asia/Shanghai. */
+/**
+ * Used when no calendar has been set up: Monday–Friday 09:00–12:00, 13:00–17:30, Asia/Shanghai, the statutory
+ * holidays and no arrangement (so every deadline on it is provisional).
+ */
 const DAY = [
   [parseHm('09:00'), parseHm('12:00')],
   [parseHm('13:00'), parseHm('17:30')],
@@ -31,6 +36,8 @@ export const FALLBACK_CALENDAR: CalendarSpec = {
   timezone: 'Asia/Shanghai',
   week: { 1: DAY, 2: DAY, 3: DAY, 4: DAY, 5: DAY },
   days: {},
+  statutory: 'CN',
+  arrangedYears: [],
 };
 export const DEFAULT_ACCEPTANCE_DAYS = 3;
 
@@ -61,24 +68,28 @@ export async function initTargets(
   ticket: { id: number; type: TicketType; needs_onsite: boolean },
   policy: Awaited<ReturnType<typeof matchPolicy>>,
 ) {
-  const rows: { target: SlaTarget; minutes: number | null; days: number | null; warn_share: string }[] = [];
+  const rows: {
+    target: SlaTarget;
+    minutes: number | null;
+    days: number | null;
+    unit: SlaUnit;
+    warn_share: string;
+  }[] = [];
   const share = policy?.warn_share ?? '0.80';
+  const hours = { days: null, unit: 'working_hours' as const, warn_share: share };
   if (policy) {
-    rows.push({
-      target: 'first_response',
-      minutes: policy.first_response_minutes,
-      days: null,
-      warn_share: share,
-    });
+    rows.push({ target: 'first_response', minutes: policy.first_response_minutes, ...hours });
     if (policy.onsite_minutes && ticket.needs_onsite)
-      rows.push({ target: 'onsite', minutes: policy.onsite_minutes, days: null, warn_share: share });
-    rows.push({ target: 'resolution', minutes: policy.resolution_minutes, days: null, warn_share: share });
+      rows.push({ target: 'onsite', minutes: policy.onsite_minutes, ...hours });
+    rows.push({ target: 'resolution', minutes: policy.resolution_minutes, ...hours });
   }
+  // Complaints are accepted within 3 trading days (交易日) unless the policy counts otherwise.
   if (ticket.type === 'complaint')
     rows.push({
       target: 'acceptance',
       minutes: null,
       days: policy?.acceptance_days ?? DEFAULT_ACCEPTANCE_DAYS,
+      unit: policy?.acceptance_unit ?? 'trading_days',
       warn_share: share,
     });
   if (rows.length)
@@ -103,24 +114,30 @@ export async function pausesOf(db: Db, ticketId: number): Promise<Pause[]> {
   return rows.map((p) => ({ from: p.started_at, to: p.ended_at }));
 }
 
-/** The due and warning instants of one target, from the stored facts. */
+/**
+ * The due and warning instants of one target, from the stored facts; provisional when counted into a year whose
+ * holiday arrangement is not entered yet.
+ */
 export function computeTarget(
-  t: { minutes: number | null; days: number | null; warn_share: string | number },
+  t: { minutes: number | null; days: number | null; unit?: SlaUnit; warn_share: string | number },
   start: Date,
   cal: CalendarSpec,
   pauses: Pause[],
-): { due: Date | null; warn: Date | null } {
+): { due: Date | null; warn: Date | null; provisional: boolean } {
   const share = Number(t.warn_share);
   if (t.days != null) {
-    // Working days (e.g. acceptance within 3 trading days) are not paused by waiting on the customer.
-    const due = addBusinessDays(start, t.days, cal);
+    // Whole days (e.g. acceptance within 3 trading days) are not paused by waiting on the customer.
+    const unit = t.unit && t.unit !== 'working_hours' ? t.unit : 'working_days';
+    const due = addDays(start, t.days, unit, cal);
     const warn = addBusinessTime(start, businessMinutesBetween(start, due, cal) * share, cal);
-    return { due, warn };
+    return { due, warn, provisional: isProvisional(cal, start, due) };
   }
   const minutes = t.minutes ?? 0;
+  const due = addBusinessTime(start, minutes, cal, pauses);
   return {
-    due: addBusinessTime(start, minutes, cal, pauses),
+    due,
     warn: addBusinessTime(start, minutes * share, cal, pauses),
+    provisional: isProvisional(cal, start, due),
   };
 }
 
@@ -142,10 +159,10 @@ export async function recomputeTargets(db: Db, ticketId: number) {
     .where('met_at', 'is', null)
     .execute();
   for (const t of targets) {
-    const { due, warn } = computeTarget(t, ticket.received_at, cal, pauses);
+    const { due, warn, provisional } = computeTarget(t, ticket.received_at, cal, pauses);
     await db
       .updateTable('ticket_sla_targets')
-      .set({ due_at: due, warn_at: warn })
+      .set({ due_at: due, warn_at: warn, provisional })
       .where('ticket_id', '=', ticketId)
       .where('target', '=', t.target)
       .execute();

@@ -54,6 +54,7 @@ export interface SlaPolicyTable {
   onsite_minutes: number | null;
   resolution_minutes: number;
   acceptance_days: number | null;
+  acceptance_unit: Generated<'working_days' | 'trading_days' | 'calendar_days'>;
   warn_share: ColumnType<string, string | number | undefined, string | number>;
   breach_raise_priority: Generated<boolean>;
   breach_reassign_to_id: number | null;
@@ -106,10 +107,13 @@ export interface TicketSlaTargetTable {
   target: SlaTarget;
   minutes: number | null;
   days: number | null;
+  unit: Generated<'working_hours' | 'working_days' | 'trading_days' | 'calendar_days'>;
   warn_share: ColumnType<string, string | number | undefined, string | number>;
   due_at: TsNull;
   warn_at: TsNull;
   met_at: TsNull;
+  /** Counted into a year without an entered arrangement (statutory holidays only): moves when it is entered. */
+  provisional: Generated<boolean>;
 }
 
 export interface TicketPauseTable {
