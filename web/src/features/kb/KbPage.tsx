@@ -10,7 +10,14 @@ import { queryClient, useCan } from '../../app/session';
 import { LoadMore } from '../../app/ui/LoadMore';
 import { PageHeader } from '../../app/ui/PageHeader';
 import { toTree } from '../tickets/api';
-import { type ArticleQuery, createKbCategory, KINDS, useArticles, useKbCategories } from './api';
+import {
+  type ArticleQuery,
+  createKbCategory,
+  KINDS,
+  renameKbCategory,
+  useArticles,
+  useKbCategories,
+} from './api';
 
 export default function KbPage() {
   const { t } = useTranslation();
@@ -28,6 +35,32 @@ export default function KbPage() {
       onOk: async () => {
         try {
           await createKbCategory(name, query.categoryId ?? null);
+          await queryClient.invalidateQueries({ queryKey: ['kb', 'categories'] });
+        } catch (e) {
+          showError(e);
+          throw e;
+        }
+      },
+    });
+  };
+  const selected = cats.data?.find((c) => c.id === query.categoryId);
+  const renameCategory = () => {
+    if (!selected) return;
+    let name = selected.name;
+    Modal.confirm({
+      title: t('kb:renameCategory'),
+      content: (
+        <Input
+          autoFocus
+          defaultValue={selected.name}
+          maxLength={100}
+          onChange={(e) => (name = e.target.value)}
+          data-testid="kb-category-name"
+        />
+      ),
+      onOk: async () => {
+        try {
+          await renameKbCategory(selected.id, name.trim());
           await queryClient.invalidateQueries({ queryKey: ['kb', 'categories'] });
         } catch (e) {
           showError(e);
@@ -58,7 +91,14 @@ export default function KbPage() {
             title={t('kb:categories')}
             extra={
               can('kb.write') && (
-                <Typography.Link onClick={addCategory}>{t('kb:addCategory')}</Typography.Link>
+                <Flex gap={12}>
+                  {selected && (
+                    <Typography.Link onClick={renameCategory} data-testid="kb-category-rename">
+                      {t('kb:renameCategory')}
+                    </Typography.Link>
+                  )}
+                  <Typography.Link onClick={addCategory}>{t('kb:addCategory')}</Typography.Link>
+                </Flex>
               )
             }
           >

@@ -42,3 +42,5 @@ export const updateArticle = (id: number, body: ApiBody<'/api/kb/articles/{id}',
   call(api.PATCH('/api/kb/articles/{id}', { params: { path: { id } }, body }));
 export const createKbCategory = (name: string, parentId: number | null) =>
   call(api.POST('/api/kb/categories', { body: { name, parentId } }));
+export const renameKbCategory = (id: number, name: string) =>
+  call(api.PATCH('/api/kb/categories/{id}', { params: { path: { id } }, body: { name } }));

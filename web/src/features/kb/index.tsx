@@ -1,4 +1,4 @@
-import { BookOutlined } from '@ant-design/icons';
+import { BookOutlined, SnippetsOutlined } from '@ant-design/icons';
 import { defineFeature } from '../../app/feature';
 
 export default defineFeature({
@@ -6,6 +6,7 @@ export default defineFeature({
   routes: [
     { path: 'kb', page: () => import('./KbPage'), permission: 'kb.read' },
     { path: 'kb/new', page: () => import('./ArticlePage'), permission: 'kb.write' },
+    { path: 'kb/macros', page: () => import('./MacrosPage'), permission: 'kb.read' },
     { path: 'kb/:id', page: () => import('./ArticlePage'), permission: 'kb.read' },
   ],
   menu: [
@@ -16,6 +17,14 @@ export default defineFeature({
       icon: <BookOutlined />,
       permission: 'kb.read',
       order: 30,
+    },
+    {
+      group: 'service',
+      path: '/kb/macros',
+      label: 'kb:menu.macros',
+      icon: <SnippetsOutlined />,
+      permission: 'kb.read',
+      order: 31,
     },
   ],
 });
