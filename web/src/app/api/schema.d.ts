@@ -355,6 +355,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/calendars/warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Years whose holiday arrangement administrators still have to enter (from 1 November: next year) */
+        get: operations["getCalendarsWarnings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/calendars/{id}": {
         parameters: {
             query?: never;
@@ -389,6 +406,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/calendars/{id}/years/{year}/facts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every day of a year: working day, trading day, statutory holiday (year without arrangement) */
+        get: operations["getCalendarsByIdYearsByYearFacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/calendars/{id}/deadline": {
         parameters: {
             query?: never;
@@ -398,7 +432,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Preview: when do N business minutes (or N working days) from a start end */
+        /** Preview: when do N business minutes (or N working/trading/calendar days) from a start end */
         post: operations["postCalendarsByIdDeadline"];
         delete?: never;
         options?: never;
@@ -767,6 +801,23 @@ export interface paths {
         put?: never;
         /** Move the work (内转外不转) to a person, team or department; the owner stays */
         post: operations["postTicketsByIdTransfer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{id}/hand-back": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hand the work back (回转) to the first-contact owner with the answer; the owner is notified and answers the customer */
+        post: operations["postTicketsByIdHandBack"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2736,6 +2787,17 @@ export interface components {
             version: number;
             updatedAt: string;
         };
+        CalendarYearFacts: {
+            year: number;
+            arranged: boolean;
+            arrangedAt: string | null;
+            days: {
+                day: string;
+                working: boolean;
+                trading: boolean;
+                statutory: string | null;
+            }[];
+        };
         Callback: {
             id: number;
             ruleId: number;
@@ -3260,6 +3322,9 @@ export interface components {
             ticketId: number | null;
             title: string;
             body: string | null;
+            params: {
+                [key: string]: (string | number) | null;
+            };
             readAt: string | null;
             createdAt: string;
         };
@@ -3394,6 +3459,18 @@ export interface components {
             onsiteMinutes: number | null;
             resolutionMinutes: number;
             acceptanceDays: number | null;
+            /** @enum {string} */
+            acceptanceUnit: "working_days" | "trading_days" | "calendar_days";
+            units: {
+                /** @enum {string} */
+                first_response: "working_hours";
+                /** @enum {string} */
+                onsite: "working_hours";
+                /** @enum {string} */
+                resolution: "working_hours";
+                /** @enum {string} */
+                acceptance: "working_days" | "trading_days" | "calendar_days";
+            };
             warnShare: number;
             breachRaisePriority: boolean;
             breachReassignToId: number | null;
@@ -3572,11 +3649,14 @@ export interface components {
                 target: "first_response" | "onsite" | "resolution" | "acceptance";
                 minutes: number | null;
                 days: number | null;
+                /** @enum {string} */
+                unit: "working_hours" | "working_days" | "trading_days" | "calendar_days";
                 dueAt: string | null;
                 warnAt: string | null;
                 metAt: string | null;
                 /** @enum {string} */
                 state: "met" | "met_late" | "breached" | "warning" | "running" | "paused";
+                provisional: boolean;
             }[];
             complaint: components["schemas"]["TicketComplaint"] | null;
             createdAt: string;
@@ -3614,8 +3694,21 @@ export interface components {
         TicketDetail: {
             ticket: components["schemas"]["Ticket"];
             messages: components["schemas"]["TicketMessage"][];
+            people: {
+                id: number;
+                name: string;
+                teamName: string | null;
+                departmentName: string | null;
+            }[];
+            allowed: {
+                faceCustomer: boolean;
+                transfer: boolean;
+                handBack: boolean;
+            };
             transfers: {
                 id: number;
+                /** @enum {string} */
+                kind: "transfer" | "hand_back";
                 fromUserId: number | null;
                 fromTeamId: number | null;
                 fromDepartmentId: number | null;
@@ -4823,6 +4916,36 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
+    getCalendarsWarnings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        calendarId: number;
+                        calendarName: string;
+                        year: number;
+                        since: string;
+                    }[];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
     getCalendarsById: {
         parameters: {
             query?: never;
@@ -4967,6 +5090,34 @@ export interface operations {
             409: components["responses"]["Conflict"];
         };
     };
+    getCalendarsByIdYearsByYearFacts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarYearFacts"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
     postCalendarsByIdDeadline: {
         parameters: {
             query?: never;
@@ -4983,6 +5134,8 @@ export interface operations {
                     start: string;
                     minutes?: number;
                     days?: number;
+                    /** @enum {string} */
+                    unit?: "working_days" | "trading_days" | "calendar_days";
                     pauses?: {
                         /** Format: date-time */
                         from: string;
@@ -5002,6 +5155,7 @@ export interface operations {
                     "application/json": {
                         dueAt: string | null;
                         businessMinutesUntilDue: number | null;
+                        provisional: boolean;
                     };
                 };
             };
@@ -5637,6 +5791,8 @@ export interface operations {
                     onsiteMinutes?: number | null;
                     resolutionMinutes: number;
                     acceptanceDays?: number | null;
+                    /** @enum {string} */
+                    acceptanceUnit?: "working_days" | "trading_days" | "calendar_days";
                     warnShare?: number;
                     breachRaisePriority?: boolean;
                     breachReassignToId?: number | null;
@@ -5684,6 +5840,8 @@ export interface operations {
                     onsiteMinutes?: number | null;
                     resolutionMinutes?: number;
                     acceptanceDays?: number | null;
+                    /** @enum {string} */
+                    acceptanceUnit?: "working_days" | "trading_days" | "calendar_days";
                     warnShare?: number;
                     breachRaisePriority?: boolean;
                     breachReassignToId?: number | null;
@@ -6134,6 +6292,40 @@ export interface operations {
                     toTeamId?: number | null;
                     toDepartmentId?: number | null;
                     reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    postTicketsByIdHandBack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    version?: number;
+                    answer: string;
                 };
             };
         };
