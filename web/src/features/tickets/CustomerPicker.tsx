@@ -11,6 +11,8 @@ export function CustomerPicker(props: {
   testId?: string;
   /** A customer already chosen (e.g. opening a ticket from the customer's page), shown by name at once. */
   known?: { id: number; name: string; code: string } | null;
+  /** Called with the chosen customer's name and code too (e.g. to add it to a list of recipients). */
+  onPick?: (c: { id: number; name: string; code: string }) => void;
 }) {
   const { t } = useTranslation();
   const [q, setQ] = useState('');
@@ -28,7 +30,11 @@ export function CustomerPicker(props: {
       placeholder={t('tickets:form.customerSearch')}
       onSearch={setQ}
       value={props.value ?? undefined}
-      onChange={(v) => props.onChange?.(v ?? null)}
+      onChange={(v) => {
+        props.onChange?.(v ?? null);
+        const c = search.data?.items.find((x) => x.id === v);
+        if (c) props.onPick?.({ id: c.id, name: c.name, code: c.code });
+      }}
       loading={search.isFetching}
       data-testid={props.testId ?? 'customer-picker'}
       notFoundContent={q ? t('tickets:form.noCustomer') : null}
