@@ -5,6 +5,7 @@ import './auth/jobs.ts';
 import { authRoutes } from './auth/routes.ts';
 import './calendar/demo.ts';
 import { calendarRoutes } from './calendar/routes.ts';
+import { callRoutes } from './calls/routes.ts';
 import './catalogue/schedule.ts';
 import { catalogueRoutes } from './catalogue/routes.ts';
 import { customerImportRoutes } from './customers/import/routes.ts';
@@ -50,4 +51,6 @@ export const modules: FastifyPluginAsync[] = [
   handoverRoutes,
   // Outreach (issue #6)
   outreachRoutes,
+  // Calling (拨打, issue 16): the number of the call an actor works
+  callRoutes,
 ] as FastifyPluginAsync[];

@@ -11,6 +11,7 @@ export const PERMISSIONS = {
     'customer.read',
     'customer.write',
     'customer.pii',
+    'customer.dial',
     'customer.import',
     'customer.export',
     'customer.merge',
@@ -64,6 +65,7 @@ export const BUILTIN_ROLES: Record<string, { name: string; description: string; 
         'customer.read',
         'customer.write',
         'customer.pii',
+        'customer.dial',
         'customer.export',
         'customer.merge',
         'customer.import',
@@ -96,6 +98,7 @@ export const BUILTIN_ROLES: Record<string, { name: string; description: string; 
       permissions: p(
         'customer.read',
         'customer.write',
+        'customer.dial',
         'interaction.write',
         'ticket.read',
         'ticket.write',
@@ -120,6 +123,7 @@ export const BUILTIN_ROLES: Record<string, { name: string; description: string; 
         'customer.read',
         'customer.write',
         'customer.pii',
+        'customer.dial',
         'interaction.write',
         'ticket.read',
         'ticket.write',
@@ -172,7 +176,7 @@ export const BUILTIN_ROLES: Record<string, { name: string; description: string; 
     department_staff: {
       name: '部门人员',
       description: 'Department staff (research, trading, settlement): answer what is routed to them',
-      permissions: p('ticket.read', 'ticket.write', 'kb.read', 'feedback.answer'),
+      permissions: p('ticket.read', 'ticket.write', 'kb.read', 'feedback.answer', 'customer.dial'),
     },
     readonly: {
       name: '只读',

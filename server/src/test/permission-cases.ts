@@ -22,6 +22,7 @@ import '../modules/campaigns/permission-cases.ts';
 import '../modules/callbacks/permission-cases.ts';
 import '../modules/visits/permission-cases.ts';
 import '../modules/notices/permission-cases.ts';
+import '../modules/calls/permission-cases.ts';
 
 export {
   BUILTIN_ROLE_USERS,

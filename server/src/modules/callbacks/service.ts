@@ -335,6 +335,25 @@ export async function getCallback(ctx: AuthedCtx, id: number) {
   return callbackOut(r);
 }
 
+/**
+ * The callback an actor may dial (拨打, POST /api/calls/reveal): an open callback of their branches, for whoever may
+ * record its result (callback.write). Another branch's answers 404; one whose result is recorded, 409.
+ */
+export async function callbackToDial(ctx: AuthedCtx, id: number) {
+  requirePermission(ctx.actor, 'callback.write');
+  const r = await scopeToBranch(
+    ctx.db
+      .selectFrom('regulatory_callbacks')
+      .select(['id', 'customer_id', 'branch_id', 'status'])
+      .where('id', '=', id),
+    ctx.actor,
+    'regulatory_callbacks.branch_id',
+  ).executeTakeFirst();
+  if (!r) throw notFound('CALLBACK_NOT_FOUND', 'Callback not found');
+  if (r.status !== 'open') throw conflict('CALLBACK_DONE', 'The result of this callback is already recorded');
+  return { customerId: r.customer_id, branchId: r.branch_id };
+}
+
 /** Records the result: reached (with every question answered) or unreachable; closes the task; logs the call. */
 export async function recordCallbackResult(
   ctx: AuthedCtx,

@@ -5,12 +5,13 @@
 import { type RawBuilder, sql } from 'kysely';
 import { audit } from '../../platform/audit.ts';
 import { type AuthedCtx, type Ctx, withTx } from '../../platform/context.ts';
-import { badRequest, conflict, notFound } from '../../platform/errors.ts';
+import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { defineJob, enqueue } from '../../platform/jobs.ts';
 import {
   type Actor,
   assertInScope,
   branchScope,
+  can,
   requirePermission,
   scopeToBranch,
 } from '../../platform/permissions.ts';
@@ -575,6 +576,28 @@ export async function workspace(ctx: AuthedCtx, campaignId: number, claim: boole
       quota,
     };
   });
+}
+
+/**
+ * The campaign call an actor may dial (拨打, POST /api/calls/reveal): the one they hold (claimed by them), or any
+ * call of a campaign of their branches they supervise (campaign.write). Another branch's call answers 404.
+ */
+export async function campaignCallToDial(ctx: AuthedCtx, callId: number) {
+  if (!can(ctx.actor, 'campaign.write')) requirePermission(ctx.actor, 'campaign.work');
+  const call = await scopeToBranch(
+    ctx.db
+      .selectFrom('campaign_calls')
+      .select(['id', 'campaign_id', 'customer_id', 'branch_id', 'status', 'agent_id'])
+      .where('id', '=', callId),
+    ctx.actor,
+    'campaign_calls.branch_id',
+  ).executeTakeFirst();
+  if (!call) throw notFound('CALL_NOT_FOUND', 'Call not found');
+  await loadCampaign(ctx, call.campaign_id);
+  const holds = call.status === 'claimed' && call.agent_id === ctx.actor.id;
+  if (!holds && !can(ctx.actor, 'campaign.write'))
+    throw forbidden('Only the agent holding this call, or a supervisor of the campaign, dials it');
+  return { customerId: call.customer_id, branchId: call.branch_id, campaignId: call.campaign_id };
 }
 
 function checkAnswers(qs: CampaignQuestion[], answers: Record<string, unknown>, reached: boolean) {

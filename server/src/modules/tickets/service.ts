@@ -848,6 +848,19 @@ const personLabel = (
   p: { name: string; teamName: string | null; departmentName: string | null } | undefined,
 ) => (p ? { by: p.name, team: p.teamName ?? p.departmentName ?? null } : { by: null, team: null });
 
+/**
+ * The ticket an actor may call the customer about (拨打, POST /api/calls/reveal): one they see (ticketVisibility)
+ * and work — its owner, its assignee, its department's staff, or someone who assigns work (mayMoveWork).
+ * Returns whom to call: the ticket's customer and the contact phone given on the ticket.
+ */
+export async function ticketToCall(ctx: AuthedCtx, id: number) {
+  requirePermission(ctx.actor, 'ticket.write');
+  const t = await loadTicket(ctx, id);
+  if (!mayMoveWork(ctx.actor, t))
+    throw forbidden('Only the owner, the assignee, the department working it or a supervisor calls about it');
+  return { customerId: t.customer_id, branchId: t.branch_id, contactPhone: t.contact_phone };
+}
+
 export async function transferTicket(ctx: AuthedCtx, id: number, input: TransferInput) {
   const after = await withTx(ctx, async (tx0) => {
     const tx = tx0 as Tx;

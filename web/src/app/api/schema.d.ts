@@ -2745,6 +2745,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/calls/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The one number for the call the caller works (their campaign call, ticket or callback), unmasked without customer.pii; audited as customer.pii_revealed */
+        post: operations["postCallsReveal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2797,6 +2814,35 @@ export interface components {
                 trading: boolean;
                 statutory: string | null;
             }[];
+        };
+        CallNumber: {
+            /** @enum {string} */
+            purpose: "campaign" | "ticket" | "callback";
+            itemId: number;
+            customerId: number | null;
+            /** @enum {string} */
+            field: "phone" | "phoneBackup" | "contact.phone" | "contact.phoneBackup" | "contactPhone";
+            contactId: number | null;
+            number: string;
+        };
+        CallRevealInput: {
+            /** @enum {string} */
+            purpose: "campaign";
+            campaignCallId: number;
+            /** @description Which number: the customer's 'phone' (default) or 'phoneBackup', a contact person's id, or (tickets) the ticket's 'contactPhone' (a ticket's default when it has one) */
+            contact?: ("phone" | "phoneBackup" | "contactPhone") | number;
+        } | {
+            /** @enum {string} */
+            purpose: "ticket";
+            ticketId: number;
+            /** @description Which number: the customer's 'phone' (default) or 'phoneBackup', a contact person's id, or (tickets) the ticket's 'contactPhone' (a ticket's default when it has one) */
+            contact?: ("phone" | "phoneBackup" | "contactPhone") | number;
+        } | {
+            /** @enum {string} */
+            purpose: "callback";
+            callbackId: number;
+            /** @description Which number: the customer's 'phone' (default) or 'phoneBackup', a contact person's id, or (tickets) the ticket's 'contactPhone' (a ticket's default when it has one) */
+            contact?: ("phone" | "phoneBackup" | "contactPhone") | number;
         };
         Callback: {
             id: number;
@@ -11530,6 +11576,35 @@ export interface operations {
                     "application/json": string;
                 };
             };
+        };
+    };
+    postCallsReveal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallRevealInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallNumber"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
 }
