@@ -27,6 +27,7 @@ import { modules } from './modules/index.ts';
 import { actorFromSession, SESSION_COOKIE } from './platform/auth.ts';
 import type { Ctx } from './platform/context.ts';
 import { AppError, fromPgError } from './platform/errors.ts';
+import { configureUploads } from './platform/files.ts';
 import { logSerializers } from './platform/log.ts';
 import { SECURITY_SCHEMES, SIGNED_IN, transformObject } from './platform/openapi.ts';
 import type { Actor } from './platform/permissions.ts';
@@ -76,6 +77,8 @@ const webDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.
 
 export async function buildApp(opts: { db: Database; config: Config; logger?: boolean | object }) {
   const { db, config } = opts;
+  // The upload limits of the one file policy (platform/files.ts), from the configuration.
+  configureUploads(config.uploads);
   const app = Fastify({
     // Request lines go through logSerializers, which cut public tokens out of URLs (platform/log.ts).
     logger: opts.logger
@@ -120,7 +123,9 @@ export async function buildApp(opts: { db: Database; config: Config; logger?: bo
   });
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
-  await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1 } });
+  // Each upload route reads its file within its kind's limit (platform/files.ts); this is the ceiling of all.
+  const maxUpload = Math.max(config.uploads.attachmentMaxBytes, config.uploads.importMaxBytes);
+  await app.register(multipart, { limits: { fileSize: maxUpload, files: 1 } });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Kefu API', description: 'Kefu (客服) customer service system', version: '0.1.0' },

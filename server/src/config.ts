@@ -7,6 +7,14 @@ const ZBool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const MiB = 1024 * 1024;
+/** A size in bytes: at least 1 KiB, at most 4 GiB. */
+const ZBytes = z.coerce
+  .number()
+  .int()
+  .min(1024)
+  .max(4 * 1024 * MiB);
+
 const ZEnv = z.object({
   PORT: ZPort.default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -45,6 +53,12 @@ const ZEnv = z.object({
   KEFU_SMS_KEY: z.string().min(1).max(200).optional(),
   KEFU_SMS_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   KEFU_SMS_SIGN: z.string().min(1).max(20).optional(),
+  // Upload limits per kind (platform/files.ts): attachments of customers and tickets, import files (CSV/XLSX).
+  KEFU_UPLOAD_ATTACHMENT_MAX_BYTES: ZBytes.default(10 * MiB),
+  KEFU_UPLOAD_IMPORT_MAX_BYTES: ZBytes.default(20 * MiB),
+  // Reading an import file: rows at most (Excel's own sheet limit), an XLSX's zip entries unpacked at most.
+  KEFU_IMPORT_MAX_ROWS: z.coerce.number().int().positive().max(100_000_000).default(1_048_576),
+  KEFU_IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES: ZBytes.default(256 * MiB),
 });
 
 const ZEnvChecked = ZEnv.superRefine((e, ctx) => {
@@ -85,6 +99,19 @@ export type Config = {
   trustProxy: boolean;
   /** The SMS gateway; absent when KEFU_SMS_URL is not set (messages are then recorded as failed). */
   sms?: { url: string; key: string; secret: string; sign?: string };
+  /** Upload and import-file limits (docs/operations.md, docs/SECURITY.md "Files"). */
+  uploads: UploadLimits;
+};
+
+export type UploadLimits = {
+  /** KEFU_UPLOAD_ATTACHMENT_MAX_BYTES: a customer's or a ticket's attachment. */
+  attachmentMaxBytes: number;
+  /** KEFU_UPLOAD_IMPORT_MAX_BYTES: an uploaded import file (customers, metrics). */
+  importMaxBytes: number;
+  /** KEFU_IMPORT_MAX_ROWS: rows of an import file, the header included. */
+  importMaxRows: number;
+  /** KEFU_IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES: all zip entries of an XLSX file together, unpacked. */
+  xlsxMaxUncompressedBytes: number;
 };
 
 export class ConfigError extends Error {}
@@ -124,5 +151,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sms: e.KEFU_SMS_URL
       ? { url: e.KEFU_SMS_URL, key: e.KEFU_SMS_KEY!, secret: e.KEFU_SMS_SECRET!, sign: e.KEFU_SMS_SIGN }
       : undefined,
+    uploads: {
+      attachmentMaxBytes: e.KEFU_UPLOAD_ATTACHMENT_MAX_BYTES,
+      importMaxBytes: e.KEFU_UPLOAD_IMPORT_MAX_BYTES,
+      importMaxRows: e.KEFU_IMPORT_MAX_ROWS,
+      xlsxMaxUncompressedBytes: e.KEFU_IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES,
+    },
   };
 }

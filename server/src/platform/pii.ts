@@ -102,6 +102,15 @@ export function hasPiiText(v: string): boolean {
   return ID_RE.test(v) || MOBILE_RE.test(v) || EMAIL_RE.test(v);
 }
 
+/**
+ * Free text for an actor (a file name in a download header, …): masked by pattern unless the actor may see
+ * personal data; `held` says whether the text carried any (for the audit row of an unmasked read).
+ */
+export function maskTextFor(actor: Actor | null | undefined, v: string): { text: string; held: boolean } {
+  const held = hasPiiText(v);
+  return { text: held && !canSeePii(actor) ? maskText(v) : v, held };
+}
+
 /** Masks one value of a kind (no actor check). */
 export function maskValue(kind: PiiKind, v: string | null | undefined): string | null {
   switch (kind) {

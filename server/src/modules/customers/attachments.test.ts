@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sniffContentType } from '../../platform/files.ts';
 import { createTestApp, type TestApp } from '../../test/app.ts';
-import { sniffContentType } from './attachments.ts';
-import { buildCustomer, type UploadOpts, uploadAttachment } from './fixtures.ts';
+import { buildCustomer, PNG_BYTES, type UploadOpts, uploadAttachment } from './fixtures.ts';
 
 let t: TestApp;
 let customerId: number;
@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+const PNG = PNG_BYTES;
 const PDF = Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj\n');
 
 const upload = (user: string, id: number, content: Buffer, filename: string, opts?: UploadOpts) =>
@@ -35,7 +35,7 @@ describe('attachments', () => {
     });
     expect(html.status).toBe(400);
     expect(html.body.error.code).toBe('FILE_TYPE_NOT_ALLOWED');
-    expect(sniffContentType(PDF, 'a.bin')).toBe('application/pdf');
+    expect(await sniffContentType(PDF, 'a.bin')).toBe('application/pdf');
   });
 
   it('serves images inline and documents as downloads, with nosniff', async () => {

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
 import { badRequest } from '../../platform/errors.ts';
+import { readUpload } from '../../platform/files.ts';
 import { requirePermission } from '../../platform/permissions.ts';
 import { commonErrors, page, ZId, ZIdParams, ZLimit, ZOk } from '../../platform/schemas.ts';
 import {
@@ -12,7 +13,6 @@ import {
   attachmentContent,
   deleteAttachment,
   listAttachments,
-  MAX_ATTACHMENT_BYTES,
 } from './attachments.ts';
 import { createCustomField, listCustomFields, updateCustomField } from './custom-fields.ts';
 import { getInteraction, listInteractions, logInteraction } from './interactions.ts';
@@ -285,9 +285,9 @@ export const customerRoutes: FastifyPluginAsyncZod = async (app) => {
       requirePermission(req.ctx.actor, 'customer.write');
       if (!req.isMultipart())
         throw badRequest('FILE_REQUIRED', 'Send the file as multipart/form-data', { file: 'REQUIRED' });
-      const data = await req.file({ limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1 } });
-      if (!data) throw badRequest('FILE_REQUIRED', 'No file in the upload', { file: 'REQUIRED' });
-      const content = await data.toBuffer();
+      const upload = await readUpload(req, 'attachment');
+      if (!upload) throw badRequest('FILE_REQUIRED', 'No file in the upload', { file: 'REQUIRED' });
+      const { part: data, content } = upload;
       const field = (name: string) => {
         const f = data.fields[name];
         return f && !Array.isArray(f) && f.type === 'field' ? String(f.value) : undefined;
