@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
 import { badRequest } from '../../platform/errors.ts';
+import { readUpload } from '../../platform/files.ts';
 import { requirePermission } from '../../platform/permissions.ts';
 import { commonErrors, named, page, ZError, ZId, ZIdParams, ZLimit, ZOk } from '../../platform/schemas.ts';
 import {
@@ -656,14 +657,9 @@ export const ticketRoutes: FastifyPluginAsyncZod = async (app) => {
       requirePermission(req.ctx.actor, 'ticket.write');
       if (!req.isMultipart())
         throw badRequest('FILE_REQUIRED', 'Send the file as multipart/form-data', { file: 'FILE_REQUIRED' });
-      const file = await req.file();
-      if (!file) throw badRequest('FILE_REQUIRED', 'No file', { file: 'FILE_REQUIRED' });
-      const data = await file.toBuffer();
-      return addAttachment(req.ctx, req.params.id, {
-        fileName: file.filename,
-        contentType: file.mimetype,
-        data,
-      });
+      const upload = await readUpload(req, 'attachment');
+      if (!upload) throw badRequest('FILE_REQUIRED', 'No file', { file: 'FILE_REQUIRED' });
+      return addAttachment(req.ctx, req.params.id, { fileName: upload.part.filename, data: upload.content });
     },
   );
   app.get(
@@ -678,12 +674,8 @@ export const ticketRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req, reply) => {
       requireActor(req.ctx);
-      const a = await getAttachment(req.ctx, req.params.id, req.params.attachmentId);
-      return reply
-        .header('content-type', a.content_type)
-        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.file_name)}`)
-        .header('x-content-type-options', 'nosniff')
-        .send(a.data);
+      const f = await getAttachment(req.ctx, req.params.id, req.params.attachmentId);
+      return reply.headers(f.headers).send(f.content);
     },
   );
   app.post(

@@ -6,6 +6,7 @@ import type { DB } from '../../db/types.ts';
 import { audit, diff } from '../../platform/audit.ts';
 import { type AuthedCtx, type Ctx, withTx } from '../../platform/context.ts';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
+import { checkUpload, downloadHeaders } from '../../platform/files.ts';
 import {
   type Actor,
   branchScope,
@@ -1076,11 +1077,12 @@ export async function addMessage(
 
 // ---- attachments
 
-export async function addAttachment(
-  ctx: AuthedCtx,
-  id: number,
-  file: { fileName: string; contentType: string; data: Buffer },
-) {
+export async function addAttachment(ctx: AuthedCtx, id: number, file: { fileName: string; data: Buffer }) {
+  // The one file policy (platform/files.ts): the type read from the content, the allow-list, the size limit.
+  const { filename, contentType } = await checkUpload('attachment', {
+    filename: file.fileName,
+    content: file.data,
+  });
   return withTx(ctx, async (tx0) => {
     const tx = tx0 as Tx;
     const t = await lockForWrite(tx, id, undefined);
@@ -1088,8 +1090,8 @@ export async function addAttachment(
       .insertInto('ticket_attachments')
       .values({
         ticket_id: id,
-        file_name: file.fileName.slice(0, 255) || 'file',
-        content_type: file.contentType || 'application/octet-stream',
+        file_name: filename,
+        content_type: contentType,
         size: file.data.length,
         data: file.data,
         uploaded_by: tx.actor.id,
@@ -1114,9 +1116,10 @@ export async function addAttachment(
   });
 }
 
+/** The file with the headers to serve it safely (platform/files.ts: the name masked, its unmasked read audited). */
 export async function getAttachment(ctx: AuthedCtx, id: number, attachmentId: number) {
   requirePermission(ctx.actor, 'ticket.read');
-  await loadTicket(ctx, id);
+  const t = await loadTicket(ctx, id);
   const a = await ctx.db
     .selectFrom('ticket_attachments')
     .selectAll()
@@ -1124,7 +1127,12 @@ export async function getAttachment(ctx: AuthedCtx, id: number, attachmentId: nu
     .where('ticket_id', '=', id)
     .executeTakeFirst();
   if (!a) throw notFound('ATTACHMENT_NOT_FOUND', 'Attachment not found');
-  return a;
+  const headers = await downloadHeaders(
+    ctx,
+    { filename: a.file_name, contentType: a.content_type, size: a.data.length },
+    { customerId: t.customer_id, branchId: t.branch_id, meta: { ticketId: id, attachmentId } },
+  );
+  return { content: a.data, headers };
 }
 
 // ---- knowledge links and macros
