@@ -23,6 +23,7 @@ export const NO_SCREEN_YET: Record<string, string> = {
   'POST /api/callbacks/rules': TO_BUILD,
   'POST /api/callbacks/rules/{id}/draw': TO_BUILD,
   'POST /api/callbacks/rules/{id}/generate': TO_BUILD,
+  'POST /api/calls/reveal': TO_BUILD,
   'PATCH /api/customer-views/{id}': TO_BUILD,
   'DELETE /api/customers/import/mappings/{id}': TO_BUILD,
   'PATCH /api/customers/import/mappings/{id}': TO_BUILD,
@@ -30,9 +31,9 @@ export const NO_SCREEN_YET: Record<string, string> = {
   'DELETE /api/segments/{id}': TO_BUILD,
   'POST /api/segments/{id}/members/remove': TO_BUILD,
   'PUT /api/sms/opt-out/{customerId}': TO_BUILD,
-  'POST /api/sms/templates': TO_BUILD,
   'POST /api/suitability/category-requests/{id}/decide': TO_BUILD,
   'POST /api/suitability/customers/{customerId}/category-requests': TO_BUILD,
   'POST /api/suitability/products': TO_BUILD,
   'POST /api/suitability/questionnaires': TO_BUILD,
+  'POST /api/tickets/{id}/hand-back': TO_BUILD,
 };

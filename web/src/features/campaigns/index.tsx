@@ -1,4 +1,4 @@
-import { NotificationOutlined, PhoneOutlined } from '@ant-design/icons';
+import { MessageOutlined, NotificationOutlined, PhoneOutlined } from '@ant-design/icons';
 import { defineFeature } from '../../app/feature';
 
 export default defineFeature({
@@ -17,6 +17,7 @@ export default defineFeature({
     },
     { path: 'outreach/workspace', page: () => import('./WorkspacePage'), permission: 'campaign.work' },
     { path: 'outreach/workspace/:id', page: () => import('./WorkspacePage'), permission: 'campaign.work' },
+    { path: 'outreach/sms-templates', page: () => import('./SmsTemplatesPage'), permission: 'campaign.read' },
   ],
   menu: [
     {
@@ -34,6 +35,14 @@ export default defineFeature({
       icon: <PhoneOutlined />,
       permission: 'campaign.work',
       order: 20,
+    },
+    {
+      group: 'outreach',
+      path: '/outreach/sms-templates',
+      label: 'outreach:menu.smsTemplates',
+      icon: <MessageOutlined />,
+      permission: 'campaign.read',
+      order: 28,
     },
   ],
 });
