@@ -18,6 +18,7 @@ export function ManagerSelect(props: {
   allowAll?: boolean;
   testId?: string;
   width?: number | string;
+  placeholder?: string;
 }) {
   const { t } = useTranslation();
   const me = useMe();
@@ -32,7 +33,7 @@ export function ManagerSelect(props: {
     <Select
       showSearch={{ optionFilterProp: 'label' }}
       allowClear={props.allowAll}
-      placeholder={props.allowAll ? t('visits:manager.all') : undefined}
+      placeholder={props.placeholder ?? (props.allowAll ? t('visits:manager.all') : undefined)}
       style={{ width: props.width ?? 220 }}
       value={props.value ?? undefined}
       onChange={(v) => props.onChange?.(v ?? null)}

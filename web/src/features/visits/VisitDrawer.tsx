@@ -113,7 +113,11 @@ function CompleteDialog(props: { visit: Visit; onClose: () => void }) {
                       />
                     </Form.Item>
                     <Form.Item name={[f.name, 'assigneeId']} style={{ flex: 1, marginBottom: 0 }}>
-                      <ManagerSelect width="100%" testId="visit-followup-assignee" />
+                      <ManagerSelect
+                        width="100%"
+                        testId="visit-followup-assignee"
+                        placeholder={t('visits:complete.assignee')}
+                      />
                     </Form.Item>
                     <Button
                       type="text"

@@ -1,6 +1,6 @@
 // 走访统计: visits per account manager for a planned range — planned in all, done, cancelled, overdue — as a table
 // whose every number links to the visits behind it, and as stacked bars.
-import { Card, DatePicker, Flex, Table } from 'antd';
+import { Card, DatePicker, Flex, Table, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -21,14 +21,19 @@ export default function VisitStatsPage() {
   const [from, to] = range;
   const stats = useVisitStats(from, to);
   const rows = stats.data ?? [];
-  const link = (r: Row, extra: string, n: number) => (
-    <Link
-      to={`/visits/list?managerId=${r.managerId}&from=${from}&to=${to}${extra}`}
-      data-testid={`visits-stat-${r.managerId}-${extra.replace(/\W/g, '') || 'total'}`}
-    >
-      {n}
-    </Link>
-  );
+  // every number leads to the visits behind it; a zero has none
+  const link = (r: Row, extra: string, n: number) => {
+    const testId = `visits-stat-${r.managerId}-${extra.replace(/\W/g, '') || 'total'}`;
+    return n ? (
+      <Link to={`/visits/list?managerId=${r.managerId}&from=${from}&to=${to}${extra}`} data-testid={testId}>
+        {n}
+      </Link>
+    ) : (
+      <Typography.Text type="secondary" data-testid={testId}>
+        0
+      </Typography.Text>
+    );
+  };
   const series = useMemo(
     () => [
       { name: t('visits:status.done'), data: rows.map((r) => r.done), color: '#52c41a', stack: 'v' },
@@ -71,7 +76,7 @@ export default function VisitStatsPage() {
           locale={{ emptyText: t('visits:stats.none') }}
           data-testid="visits-stats"
           columns={[
-            { title: t('visits:fields.manager'), dataIndex: 'managerName' },
+            { title: t('visits:fields.manager'), dataIndex: 'managerName', width: '40%' },
             { title: t('visits:stats.total'), align: 'right', render: (_, r) => link(r, '', r.total) },
             {
               title: t('visits:status.done'),
@@ -88,9 +93,7 @@ export default function VisitStatsPage() {
               align: 'right',
               render: (_, r) =>
                 r.overdue ? (
-                  <span style={{ color: '#f5222d', fontWeight: 600 }}>
-                    {link(r, '&view=overdue', r.overdue)}
-                  </span>
+                  <span style={{ fontWeight: 600 }}>{link(r, '&view=overdue', r.overdue)}</span>
                 ) : (
                   link(r, '&view=overdue', 0)
                 ),

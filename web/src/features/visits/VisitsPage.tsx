@@ -77,7 +77,7 @@ function WeekGrid(props: {
               }}
             >
               <span style={{ fontSize: 14 }}>
-                <b>{d.format('dd')}</b>{' '}
+                <b>{d.format('ddd')}</b>{' '}
                 <span style={{ color: isToday ? '#1677ff' : '#595959' }}>{d.format('MM-DD')}</span>
               </span>
               {props.canPlan && (
