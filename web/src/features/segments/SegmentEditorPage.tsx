@@ -1,7 +1,8 @@
 // Segment editor: name, kind; for a rule segment a visual rule builder with a live count (debounced call to the
-// server's count route) and a preview table of matching customers; for a static one, members added by code.
+// server's count route) and a preview table of matching customers; for a static one, members added by code and
+// removed by ticking them. A saved segment can be deleted.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Col, Form, Input, Radio, Row, Space, Statistic, Table, Tag } from 'antd';
+import { Alert, App, Button, Card, Col, Form, Input, Radio, Row, Space, Statistic, Table, Tag } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -23,7 +24,13 @@ function useDebounced<T>(v: T, ms: number) {
 
 type CustomerRow = { id: number; code: string; name: string; tier: string | null; ownerName: string | null };
 
-function CustomerTable(props: { rows: CustomerRow[]; loading?: boolean; testId?: string }) {
+function CustomerTable(props: {
+  rows: CustomerRow[];
+  loading?: boolean;
+  testId?: string;
+  selected?: number[];
+  onSelect?: (ids: number[]) => void;
+}) {
   const { t } = useTranslation();
   return (
     <Table
@@ -33,6 +40,14 @@ function CustomerTable(props: { rows: CustomerRow[]; loading?: boolean; testId?:
       dataSource={props.rows}
       pagination={false}
       data-testid={props.testId}
+      rowSelection={
+        props.onSelect
+          ? {
+              selectedRowKeys: props.selected ?? [],
+              onChange: (keys) => props.onSelect?.(keys as number[]),
+            }
+          : undefined
+      }
       columns={[
         { title: t('programs:common.code'), dataIndex: 'code' },
         {
@@ -63,6 +78,8 @@ export default function SegmentEditorPage() {
     rules: [{ k: key(), field: '', op: 'gte' }],
   }));
   const [codes, setCodes] = useState('');
+  const [picked, setPicked] = useState<number[]>([]);
+  const { modal, message } = App.useApp();
   const seg = useQuery({
     queryKey: ['segment', id],
     enabled: id != null,
@@ -150,6 +167,40 @@ export default function SegmentEditorPage() {
     onError: (e) => showError(e, form),
   });
 
+  const remove = useMutation({
+    mutationFn: () =>
+      call(
+        api.POST('/api/segments/{id}/members/remove', {
+          params: { path: { id: id as number } },
+          body: { customerIds: picked },
+        }),
+      ),
+    onSuccess: (r) => {
+      setPicked([]);
+      message.success(t('programs:segments.removed', { n: r.removed }));
+      qc.invalidateQueries({ queryKey: ['segment-members', id] });
+    },
+    onError: (e) => showError(e),
+  });
+  const confirmDelete = () =>
+    modal.confirm({
+      title: t('programs:segments.deleteTitle', { name: seg.data?.name ?? '' }),
+      content: t('programs:segments.deleteHint'),
+      okText: t('common:actions.delete'),
+      okButtonProps: { danger: true, 'data-testid': 'segment-delete-ok' },
+      cancelText: t('common:actions.cancel'),
+      onOk: async () => {
+        try {
+          await call(api.DELETE('/api/segments/{id}', { params: { path: { id: id as number } } }));
+          message.success(t('common:messages.deleted'));
+          await qc.invalidateQueries({ queryKey: ['segments'] });
+          navigate('/programs/segments', { replace: true });
+        } catch (e) {
+          showError(e);
+        }
+      },
+    });
+
   const c = count.data;
   return (
     <>
@@ -157,14 +208,21 @@ export default function SegmentEditorPage() {
         title={id == null ? t('programs:segments.new') : (seg.data?.name ?? t('programs:segments.title'))}
         extra={
           can('segment.write') && (
-            <Button
-              type="primary"
-              loading={save.isPending}
-              onClick={() => save.mutate()}
-              data-testid="segment-save"
-            >
-              {t('common:actions.save')}
-            </Button>
+            <>
+              {id != null && seg.data && (
+                <Button danger onClick={confirmDelete} data-testid="segment-delete">
+                  {t('common:actions.delete')}
+                </Button>
+              )}
+              <Button
+                type="primary"
+                loading={save.isPending}
+                onClick={() => save.mutate()}
+                data-testid="segment-save"
+              >
+                {t('common:actions.save')}
+              </Button>
+            </>
           )
         }
       />
@@ -232,11 +290,29 @@ export default function SegmentEditorPage() {
       <Card
         title={t(kind === 'rule' ? 'programs:segments.preview' : 'programs:segments.members')}
         style={{ marginTop: 16 }}
+        extra={
+          kind === 'static' &&
+          id != null &&
+          can('segment.write') && (
+            <Button
+              danger
+              size="small"
+              disabled={picked.length === 0}
+              loading={remove.isPending}
+              onClick={() => remove.mutate()}
+              data-testid="segment-remove-members"
+            >
+              {t('programs:segments.removeSelected', { n: picked.length })}
+            </Button>
+          )
+        }
       >
         <CustomerTable
           rows={(kind === 'rule' ? preview.data?.items : members.data?.items) ?? []}
           loading={kind === 'rule' ? preview.isLoading : members.isLoading}
           testId="segment-preview"
+          selected={picked}
+          onSelect={kind === 'static' && id != null && can('segment.write') ? setPicked : undefined}
         />
       </Card>
       <Space />
