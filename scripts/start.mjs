@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// `npm start`: builds the web app when its sources are newer than the build, then starts Kefu with demo data.
+// `npm start`: builds the web app and the server (server/dist) when their sources are newer than their builds,
+// then starts Kefu with demo data, running the compiled JavaScript.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureServerBuilt, fromSource } from './build-server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const newest = (dir) => {
@@ -21,6 +23,7 @@ if (fs.existsSync(src) && (!fs.existsSync(built) || newest(src) > fs.statSync(bu
   const r = spawnSync('npm', ['run', 'build', '-w', 'web'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
+if (!fromSource() && !ensureServerBuilt()) process.exit(1);
 const child = spawn(
   process.execPath,
   [path.join(root, 'scripts/kefu.mjs'), 'serve', '--demo', ...process.argv.slice(2)],

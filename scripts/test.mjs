@@ -78,7 +78,11 @@ if (want('server')) {
 }
 if (want('web') && fs.existsSync(path.join(root, 'web/vitest.config.ts'))) vitest('web unit tests', 'web');
 if (want('e2e') && fs.existsSync(path.join(root, 'web/e2e'))) {
-  if (run('build web app', 'npm', ['run', 'build', '-w', 'web']))
+  // The journeys run the compiled server (kefu serve → server/dist), as production does.
+  if (
+    run('build web app', 'npm', ['run', 'build', '-w', 'web']) &&
+    run('build server', process.execPath, [path.join(root, 'scripts/build-server.mjs')])
+  )
     vitest('browser journeys (Chromium)', 'web', ['--config', 'e2e/vitest.config.ts']);
 }
 

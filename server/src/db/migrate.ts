@@ -11,9 +11,10 @@ const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'
 
 class FolderProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
-    const files = (await fs.readdir(dir)).filter((f) => /^\d{8}_\d{4}_[\w-]+\.ts$/.test(f)).sort();
+    // .ts from the sources, .js from the build (server/dist); the name is the file's without its extension.
+    const files = (await fs.readdir(dir)).filter((f) => /^\d{8}_\d{4}_[\w-]+\.(ts|js)$/.test(f)).sort();
     const out: Record<string, Migration> = {};
-    for (const f of files) out[f.replace(/\.ts$/, '')] = await import(path.join(dir, f));
+    for (const f of files) out[f.replace(/\.(ts|js)$/, '')] = await import(path.join(dir, f));
     return out;
   }
 }

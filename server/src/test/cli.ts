@@ -10,9 +10,13 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const KEFU = path.join(REPO_ROOT, 'scripts/kefu.mjs');
 export const CLI_TS = path.join(REPO_ROOT, 'server/src/cli.ts');
 
-/** The environment for a child Kefu: this process's, without any database or data folder settings, plus `env`. */
+/**
+ * The environment for a child Kefu: this process's, without any database or data folder settings, plus `env`.
+ * Tests run the TypeScript sources (KEFU_FROM_SOURCE=1: kefu.mjs through tsx), not server/dist, which
+ * built-server.test.ts checks.
+ */
 export function kefuEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
+  const out: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', KEFU_FROM_SOURCE: '1' };
   delete out.DATABASE_URL;
   delete out.KEFU_DATA_DIR;
   delete out.PORT;
@@ -80,9 +84,17 @@ export type ServerProcess = {
 export async function startServer(
   dataDir: string,
   port: number,
-  opts: { args?: string[]; env?: Record<string, string>; timeoutMs?: number; wait?: boolean } = {},
+  opts: {
+    args?: string[];
+    env?: Record<string, string>;
+    timeoutMs?: number;
+    wait?: boolean;
+    /** What node runs, before `args`: the sources' `serve` through tsx unless told. */
+    command?: string[];
+  } = {},
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI_TS, 'serve', ...(opts.args ?? [])], {
+  const command = opts.command ?? ['--import', 'tsx', CLI_TS, 'serve'];
+  const child = spawn(process.execPath, [...command, ...(opts.args ?? [])], {
     cwd: REPO_ROOT,
     env: kefuEnv({ KEFU_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ...opts.env }),
     stdio: ['ignore', 'pipe', 'pipe'],
