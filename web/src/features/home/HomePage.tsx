@@ -7,6 +7,7 @@ import { visibleMenu } from '../../app/feature';
 import { roleLabel } from '../../app/lookups';
 import { registry } from '../../app/registry';
 import { useCan, useMe } from '../../app/session';
+import ArrangementBanner from '../tickets/admin/ArrangementBanner';
 import TodayCard from './TodayCard';
 
 function greetingKey(hour: number) {
@@ -32,6 +33,7 @@ export default function HomePage() {
         </Typography.Title>
         <Typography.Text type="secondary">{dayjs().format(t('home:dateFormat'))}</Typography.Text>
       </Card>
+      <ArrangementBanner />
       <TodayCard />
       <Row gutter={16}>
         <Col xs={24} lg={14}>

@@ -105,6 +105,20 @@ function SlaClocks({ detail }: { detail: TicketDetail }) {
                 </Flex>
                 <div style={{ fontSize: 12, color: '#666', marginTop: 4 }}>
                   {t('tickets:sla.due')}: {fmt(s.dueAt)}
+                  {s.provisional && (
+                    <Tag
+                      color="gold"
+                      style={{ marginInlineStart: 6 }}
+                      title={t('calendar:provisionalHint')}
+                      data-testid={`sla-${s.target}-provisional`}
+                    >
+                      {t('calendar:provisional')}
+                    </Tag>
+                  )}
+                  <br />
+                  {s.unit === 'working_hours'
+                    ? t('calendar:unit.working_hours')
+                    : t(`calendar:unitCount.${s.unit}`, { n: s.days ?? 0 })}
                   {s.metAt && (
                     <>
                       <br />

@@ -1,7 +1,10 @@
 // Business calendars (工作日历): weekly working hours, and per year the holidays and make-up working days (调休),
-// shown as a year of small month grids; a click on a day cycles normal → holiday → working day.
+// shown as a year of small month grids; a click on a day cycles normal → holiday → working day. Each day also shows
+// whether the exchanges trade (a dot; a make-up working weekend day is worked but not traded), and a year without an
+// entered arrangement shows its statutory holidays (dashed) and says its deadlines are provisional.
 import { useQuery } from '@tanstack/react-query';
 import {
+  Alert,
   App,
   Button,
   Card,
@@ -22,9 +25,13 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../../../app/api/client';
 import { useShowError } from '../../../app/errors';
+import { fmtDateTime } from '../../../app/format';
 import { queryClient } from '../../../app/session';
 import { PageHeader } from '../../../app/ui/PageHeader';
 import { useCalendars } from '../api';
+import ArrangementBanner from './ArrangementBanner';
+
+type Fact = { day: string; working: boolean; trading: boolean; statutory: string | null };
 
 type Day = {
   day: string;
@@ -46,11 +53,13 @@ function Month({
   year,
   month,
   days,
+  facts,
   onClick,
 }: {
   year: number;
   month: number;
   days: Map<string, Day>;
+  facts: Map<string, Fact>;
   onClick: (d: string) => void;
 }) {
   const { t } = useTranslation();
@@ -76,14 +85,35 @@ function Month({
         {cells.map((c) => {
           const key = c.format('YYYY-MM-DD');
           const x = days.get(key);
+          const f = facts.get(key);
+          const statutory = !x && f?.statutory;
           const weekend = c.day() === 0 || c.day() === 6;
-          const bg = x?.kind === 'holiday' ? '#fff1f0' : x?.kind === 'workday' ? '#e6f4ff' : undefined;
+          const bg =
+            x?.kind === 'holiday' || statutory ? '#fff1f0' : x?.kind === 'workday' ? '#e6f4ff' : undefined;
           const color =
-            x?.kind === 'holiday' ? '#cf1322' : x?.kind === 'workday' ? '#0958d9' : weekend ? '#bbb' : '#333';
+            x?.kind === 'holiday' || statutory
+              ? '#cf1322'
+              : x?.kind === 'workday'
+                ? '#0958d9'
+                : weekend
+                  ? '#bbb'
+                  : '#333';
+          const what = f
+            ? f.trading
+              ? t('calendar:facts.trading')
+              : f.working
+                ? t('calendar:facts.nonTrading')
+                : statutory
+                  ? `${f.statutory} · ${t('calendar:facts.statutory')}`
+                  : null
+            : null;
           return (
             <div
               key={key}
-              title={x?.name ?? undefined}
+              data-day={key}
+              data-trading={f ? String(f.trading) : undefined}
+              data-working={f ? String(f.working) : undefined}
+              title={[x?.name, what].filter(Boolean).join(' · ') || undefined}
               onClick={() => onClick(key)}
               onKeyDown={() => {}}
               style={{
@@ -92,10 +122,21 @@ function Month({
                 background: bg,
                 color,
                 borderRadius: 4,
-                lineHeight: '20px',
+                lineHeight: '16px',
+                paddingTop: 2,
+                border: statutory ? '1px dashed #ff7875' : '1px solid transparent',
               }}
             >
               {c.date()}
+              <div
+                style={{
+                  height: 4,
+                  width: 4,
+                  margin: '1px auto 1px',
+                  borderRadius: 2,
+                  background: f?.trading ? '#389e0d' : 'transparent',
+                }}
+              />
             </div>
           );
         })}
@@ -126,6 +167,17 @@ export default function CalendarsPage() {
       ),
     enabled: !!current,
   });
+  const factsQ = useQuery({
+    queryKey: ['calendars', current?.id, 'facts', year],
+    queryFn: () =>
+      call(
+        api.GET('/api/calendars/{id}/years/{year}/facts', {
+          params: { path: { id: current?.id as number, year } },
+        }),
+      ),
+    enabled: !!current,
+  });
+  const facts = new Map((factsQ.data?.days ?? []).map((d) => [d.day, d as Fact]));
   const [days, setDays] = useState(new Map<string, Day>());
   useEffect(() => setDays(new Map((yearQ.data ?? []).map((d) => [d.day, d as Day]))), [yearQ.data]);
   useEffect(() => {
@@ -179,6 +231,8 @@ export default function CalendarsPage() {
         }),
       );
       await yearQ.refetch();
+      // Saving a year's arrangement ends its warning and recomputes the provisional deadlines (server job).
+      await queryClient.invalidateQueries({ queryKey: ['calendars'] });
       message.success(t('common:messages.saved'));
     } catch (e) {
       showError(e);
@@ -198,6 +252,9 @@ export default function CalendarsPage() {
           />
         }
       />
+      <div style={{ marginBottom: 12 }}>
+        <ArrangementBanner link={false} />
+      </div>
       <Row gutter={12}>
         <Col xs={24} xl={7}>
           <Card size="small" title={t('tickets:calendar.week')}>
@@ -241,12 +298,44 @@ export default function CalendarsPage() {
               <Space>
                 <Tag color="red">{t('tickets:calendar.holiday')}</Tag>
                 <Tag color="blue">{t('tickets:calendar.workday')}</Tag>
+                <Tag color="green">● {t('calendar:facts.trading')}</Tag>
                 <Button type="primary" size="small" onClick={saveYear}>
                   {t('common:actions.save')}
                 </Button>
               </Space>
             }
           >
+            {factsQ.data && (
+              <Alert
+                style={{ marginBottom: 8 }}
+                type={factsQ.data.arranged ? 'success' : 'warning'}
+                showIcon
+                data-testid="year-arrangement"
+                message={
+                  factsQ.data.arranged
+                    ? t('calendar:facts.arranged', {
+                        year,
+                        at: fmtDateTime(factsQ.data.arrangedAt),
+                      })
+                    : t('calendar:facts.notArranged', { year })
+                }
+                description={
+                  <Space size={12} wrap>
+                    <span>
+                      {t('calendar:facts.workingDays', {
+                        n: factsQ.data.days.filter((d) => d.working).length,
+                      })}
+                    </span>
+                    <span data-testid="trading-count">
+                      {t('calendar:facts.tradingDays', {
+                        n: factsQ.data.days.filter((d) => d.trading).length,
+                      })}
+                    </span>
+                    <span>{t('calendar:facts.legendTrading')}</span>
+                  </Space>
+                }
+              />
+            )}
             <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
               {t('tickets:calendar.hint')}
             </Typography.Paragraph>
@@ -258,7 +347,7 @@ export default function CalendarsPage() {
               }}
             >
               {MONTHS.map((m) => (
-                <Month key={m} year={year} month={m} days={days} onClick={cycle} />
+                <Month key={m} year={year} month={m} days={days} facts={facts} onClick={cycle} />
               ))}
             </div>
             <Flex gap={6} wrap style={{ marginTop: 12 }}>

@@ -1,5 +1,5 @@
-// SLA policies: which tickets (type, priority, customer tier), targets in business minutes, warn share, and what
-// happens on the first breach (raise priority, reassign).
+// SLA policies: which tickets (type, priority, customer tier), targets and how each counts (working hours; complaint
+// acceptance in trading, working or calendar days), warn share, and what happens on the first breach.
 import { PlusOutlined } from '@ant-design/icons';
 import {
   App,
@@ -33,6 +33,18 @@ const dur = (m: number | null, t: TFunction) =>
     : m % 60 === 0
       ? t('tickets:admin.hours', { n: m / 60 })
       : t('tickets:admin.minutes', { n: m });
+
+const ACCEPTANCE_UNITS = ['trading_days', 'working_days', 'calendar_days'] as const;
+
+/** A target's amount with the kind of time it counts (the server says which: `units`). */
+const UnitTag = ({ unit }: { unit: string }) => {
+  const { t } = useTranslation();
+  return (
+    <Tag bordered={false} color={unit === 'trading_days' ? 'green' : undefined} data-unit={unit}>
+      {t(`calendar:unit.${unit}`)}
+    </Tag>
+  );
+};
 
 export default function SlaPoliciesPage() {
   const { t } = useTranslation();
@@ -103,18 +115,43 @@ export default function SlaPoliciesPage() {
             {
               title: t('tickets:sla.target.first_response'),
               dataIndex: 'firstResponseMinutes',
-              render: (m) => dur(m, t),
+              render: (m, p) => (
+                <>
+                  {dur(m, t)} <UnitTag unit={p.units.first_response} />
+                </>
+              ),
             },
-            { title: t('tickets:sla.target.onsite'), dataIndex: 'onsiteMinutes', render: (m) => dur(m, t) },
+            {
+              title: t('tickets:sla.target.onsite'),
+              dataIndex: 'onsiteMinutes',
+              render: (m, p) =>
+                m === null ? (
+                  '—'
+                ) : (
+                  <>
+                    {dur(m, t)} <UnitTag unit={p.units.onsite} />
+                  </>
+                ),
+            },
             {
               title: t('tickets:sla.target.resolution'),
               dataIndex: 'resolutionMinutes',
-              render: (m) => dur(m, t),
+              render: (m, p) => (
+                <>
+                  {dur(m, t)} <UnitTag unit={p.units.resolution} />
+                </>
+              ),
             },
             {
               title: t('tickets:sla.target.acceptance'),
               dataIndex: 'acceptanceDays',
-              render: (d) => (d ? t('tickets:admin.days', { n: d }) : '—'),
+              // A complaint without a policy value is accepted within 3 trading days (the rule's default).
+              render: (d, p) => (
+                <span data-testid={`acceptance-${p.id}`}>
+                  {t(`calendar:unitCount.${p.units.acceptance}`, { n: d ?? 3 })}{' '}
+                  <UnitTag unit={p.units.acceptance} />
+                </span>
+              ),
             },
             {
               title: t('tickets:admin.warnShare'),
@@ -162,7 +199,12 @@ export default function SlaPoliciesPage() {
         <Form
           form={form}
           layout="vertical"
-          initialValues={{ warnShare: 75, active: true, breachRaisePriority: false }}
+          initialValues={{
+            warnShare: 75,
+            active: true,
+            breachRaisePriority: false,
+            acceptanceUnit: 'trading_days',
+          }}
         >
           <Row gutter={12}>
             <Col span={12}>
@@ -226,8 +268,15 @@ export default function SlaPoliciesPage() {
               </Form.Item>
             </Col>
             <Col span={6}>
-              <Form.Item name="acceptanceDays" label={t('tickets:admin.acceptanceDays')}>
-                <InputNumber min={1} max={60} style={{ width: '100%' }} />
+              <Form.Item name="acceptanceDays" label={t('calendar:policy.acceptanceDays')}>
+                <InputNumber min={1} max={60} placeholder="3" style={{ width: '100%' }} />
+              </Form.Item>
+            </Col>
+            <Col span={6}>
+              <Form.Item name="acceptanceUnit" label={t('calendar:policy.acceptanceUnit')}>
+                <Select
+                  options={ACCEPTANCE_UNITS.map((u) => ({ value: u, label: t(`calendar:unit.${u}`) }))}
+                />
               </Form.Item>
             </Col>
             <Col span={6}>
