@@ -27,7 +27,6 @@ export const NO_SCREEN_YET: Record<string, string> = {
   'PATCH /api/customer-views/{id}': TO_BUILD,
   'DELETE /api/customers/import/mappings/{id}': TO_BUILD,
   'PATCH /api/customers/import/mappings/{id}': TO_BUILD,
-  'PUT /api/customers/{id}/key-customer': TO_BUILD,
   'PUT /api/sms/opt-out/{customerId}': TO_BUILD,
   'POST /api/suitability/category-requests/{id}/decide': TO_BUILD,
   'POST /api/suitability/customers/{customerId}/category-requests': TO_BUILD,

@@ -1,13 +1,15 @@
 // 客户经理视图: a manager's portfolio — customers by tier, key customers, open tasks, last contact, entitlements due,
-// and the customers needing attention (each with a link to their entitlements).
-import { useQuery } from '@tanstack/react-query';
-import { Card, Col, Empty, Row, Select, Space, Statistic, Table, Tag } from 'antd';
+// and the customers needing attention (each with a link to their entitlements; the star flags a key customer).
+import { StarFilled, StarOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Card, Col, Empty, Row, Select, Space, Statistic, Table, Tag, Tooltip } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, call } from '../../app/api/client';
+import { useShowError } from '../../app/errors';
 import { fmtDate } from '../../app/format';
-import { useMe } from '../../app/session';
+import { useCan, useMe } from '../../app/session';
 import { PageHeader } from '../../app/ui/PageHeader';
 
 export default function PortfolioPage() {
@@ -24,6 +26,20 @@ export default function PortfolioPage() {
     queryKey: ['portfolio', managerId],
     queryFn: () => call(api.GET('/api/managers/{id}/portfolio', { params: { path: { id: managerId } } })),
     retry: false,
+  });
+  const can = useCan();
+  const qc = useQueryClient();
+  const showError = useShowError();
+  const flag = useMutation({
+    mutationFn: (v: { id: number; keyCustomer: boolean }) =>
+      call(
+        api.PUT('/api/customers/{id}/key-customer', {
+          params: { path: { id: v.id } },
+          body: { keyCustomer: v.keyCustomer },
+        }),
+      ),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['portfolio'] }),
+    onError: (e) => showError(e),
   });
   const d = p.data;
   return (
@@ -106,6 +122,33 @@ export default function PortfolioPage() {
                         <Space>
                           <Link to={`/customers/${r.id}`}>{v}</Link>
                           {r.keyCustomer && <Tag color="gold">{t('programs:portfolio.key')}</Tag>}
+                          {can('customer.write') && (
+                            <Tooltip
+                              title={t(
+                                r.keyCustomer ? 'programs:portfolio.unflagKey' : 'programs:portfolio.flagKey',
+                              )}
+                            >
+                              <Button
+                                type="text"
+                                size="small"
+                                aria-label={t(
+                                  r.keyCustomer
+                                    ? 'programs:portfolio.unflagKey'
+                                    : 'programs:portfolio.flagKey',
+                                )}
+                                icon={
+                                  r.keyCustomer ? (
+                                    <StarFilled style={{ color: '#faad14' }} />
+                                  ) : (
+                                    <StarOutlined />
+                                  )
+                                }
+                                loading={flag.isPending && flag.variables?.id === r.id}
+                                onClick={() => flag.mutate({ id: r.id, keyCustomer: !r.keyCustomer })}
+                                data-testid="portfolio-key-toggle"
+                              />
+                            </Tooltip>
+                          )}
                         </Space>
                       ),
                     },
