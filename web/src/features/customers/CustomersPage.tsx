@@ -103,6 +103,19 @@ export default function CustomersPage() {
     });
   };
 
+  const updateView = async () => {
+    if (!viewId) return;
+    try {
+      await call(
+        api.PATCH('/api/customer-views/{id}', { params: { path: { id: viewId } }, body: { query } }),
+      );
+      await qc.invalidateQueries({ queryKey: ['customer-views'] });
+      message.success(t('common:messages.saved'));
+    } catch (e) {
+      showError(e);
+    }
+  };
+
   const deleteView = async () => {
     if (!viewId) return;
     try {
@@ -211,6 +224,11 @@ export default function CustomersPage() {
           <Button icon={<SaveOutlined />} onClick={saveView} data-testid="view-save">
             {t('customers:views.save')}
           </Button>
+          {viewId && (
+            <Button onClick={updateView} data-testid="view-update">
+              {t('customers:views.update')}
+            </Button>
+          )}
           {viewId && (
             <Button icon={<DeleteOutlined />} danger onClick={deleteView}>
               {t('customers:views.delete')}

@@ -1,4 +1,5 @@
-// 导入客户: upload CSV (UTF-8/GBK) or XLSX → preview with the automatic column mapping (adjustable, savable)
+// 导入客户: upload CSV (UTF-8/GBK) or XLSX → preview with the automatic column mapping (adjustable, savable; a
+// saved mapping of one's own can be updated with the columns shown, or deleted)
 // → run (progress polled from the job) → counts and the error file (rejected rows with reasons).
 import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -21,11 +22,12 @@ import {
   Typography,
   Upload,
 } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api, call } from '../../app/api/client';
 import { useShowError } from '../../app/errors';
+import { useMe } from '../../app/session';
 import { PageHeader } from '../../app/ui/PageHeader';
 import { download, type ImportJob, type ImportPreview, uploadForm } from './api';
 
@@ -41,14 +43,16 @@ export default function ImportPage() {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const showError = useShowError();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const qc = useQueryClient();
+  const me = useMe();
   const [jobId, setJobId] = useState<number | null>(null);
   const [uploading, setUploading] = useState(false);
   const [mapping, setMapping] = useState<Mapping>({});
   const [createBranches, setCreateBranches] = useState(false);
   const [mappingName, setMappingName] = useState('');
   const [running, setRunning] = useState(false);
+  const [appliedId, setAppliedId] = useState<number | null>(null);
 
   const preview = useQuery({
     queryKey: ['customers', 'import', jobId, 'preview'],
@@ -57,9 +61,16 @@ export default function ImportPage() {
     enabled: jobId !== null,
     staleTime: Number.POSITIVE_INFINITY,
   });
+  // The automatic mapping seeds the columns once per file; reloading the saved mappings keeps one's changes.
+  const seeded = useRef<number | null>(null);
   useEffect(() => {
-    if (preview.data) setMapping(preview.data.mapping);
+    if (preview.data && seeded.current !== preview.data.job.id) {
+      seeded.current = preview.data.job.id;
+      setMapping(preview.data.mapping);
+    }
   }, [preview.data]);
+  const applied = preview.data?.savedMappings.find((m) => m.id === appliedId);
+  const own = applied && applied.ownerId === me.id ? applied : undefined;
 
   const job = useQuery({
     queryKey: ['customers', 'import', jobId, 'job'],
@@ -116,10 +127,47 @@ export default function ImportPage() {
     }
   };
 
+  const updateMapping = async () => {
+    if (!own) return;
+    try {
+      await call(
+        api.PATCH('/api/customers/import/mappings/{id}', {
+          params: { path: { id: own.id } },
+          body: { columns: mapping, version: own.version },
+        }),
+      );
+      message.success(t('customers:import.mappingSaved'));
+      await qc.invalidateQueries({ queryKey: ['customers', 'import', jobId, 'preview'] });
+    } catch (e) {
+      showError(e);
+    }
+  };
+
+  const deleteMapping = () => {
+    if (!own) return;
+    modal.confirm({
+      title: t('customers:import.deleteMappingTitle', { name: own.name }),
+      okText: t('common:actions.delete'),
+      okButtonProps: { danger: true },
+      cancelText: t('common:actions.cancel'),
+      onOk: async () => {
+        try {
+          await call(api.DELETE('/api/customers/import/mappings/{id}', { params: { path: { id: own.id } } }));
+          setAppliedId(null);
+          message.success(t('common:messages.deleted'));
+          await qc.invalidateQueries({ queryKey: ['customers', 'import', jobId, 'preview'] });
+        } catch (e) {
+          showError(e);
+        }
+      },
+    });
+  };
+
   const restart = () => {
     setJobId(null);
     setRunning(false);
     setMapping({});
+    setAppliedId(null);
   };
 
   const step = !jobId ? 0 : !running ? 1 : finished ? 3 : 2;
@@ -165,6 +213,8 @@ export default function ImportPage() {
             preview={preview.data}
             mapping={mapping}
             setMapping={setMapping}
+            applied={appliedId}
+            onApply={setAppliedId}
             lang={i18n.language as 'zh-CN'}
           />
         )}
@@ -184,6 +234,16 @@ export default function ImportPage() {
                 {t('customers:import.saveMapping')}
               </Button>
             </Space.Compact>
+            {own && (
+              <>
+                <Button onClick={updateMapping} data-testid="mapping-update">
+                  {t('customers:import.updateMapping', { name: own.name })}
+                </Button>
+                <Button danger onClick={deleteMapping} data-testid="mapping-delete">
+                  {t('customers:import.deleteMapping')}
+                </Button>
+              </>
+            )}
             <span style={{ flex: 1 }} />
             <Button onClick={restart}>{t('customers:import.another')}</Button>
             <Button type="primary" onClick={run} data-testid="import-run">
@@ -201,6 +261,8 @@ function MappingStep(props: {
   preview: ImportPreview;
   mapping: Mapping;
   setMapping: (m: Mapping) => void;
+  applied: number | null;
+  onApply: (id: number | null) => void;
   lang: 'zh-CN' | 'zh-TW' | 'en';
 }) {
   const { t } = useTranslation();
@@ -223,11 +285,14 @@ function MappingStep(props: {
               size="small"
               style={{ width: 200 }}
               placeholder={t('customers:import.applyMapping')}
+              value={props.applied ?? undefined}
               options={preview.savedMappings.map((m) => ({ value: m.id, label: m.name }))}
               onChange={(id) => {
                 const m = preview.savedMappings.find((x) => x.id === id);
                 if (m) props.setMapping({ ...mapping, ...m.columns });
+                props.onApply(m ? m.id : null);
               }}
+              data-testid="mapping-apply"
             />
           </Descriptions.Item>
         )}
