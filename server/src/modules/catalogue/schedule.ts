@@ -1,12 +1,11 @@
 // Scheduled fulfilment: every recurring item of an active package creates, for each entitled customer and the
 // current period, one fulfilment row and one task for the right person (the customer's owner, or the owner
-// department's desk). One set-based statement per (binding, item):
+// department's desk). One transaction of two set-based statements per (binding, item):
 //
-//   with f as (insert into service_fulfilments … select … on conflict (customer_id, item_id, period_key) do nothing
-//              returning …)
-//   insert into tasks … select … from f on conflict do nothing
+//   insert into service_fulfilments … select … on conflict (customer_id, item_id, period_key) do nothing returning id
+//   then the tasks module's createGeneratedTasks for those fulfilments (on conflict do nothing)
 //
-// so running it twice, concurrently, or again after a crash mid-run creates nothing twice: each statement commits
+// so running it twice, concurrently, or again after a crash mid-run creates nothing twice: each step commits
 // whole or not at all, and a (customer, item, period) that already has its fulfilment is skipped.
 import { sql } from 'kysely';
 import type { Database } from '../../db/index.ts';
@@ -15,6 +14,7 @@ import { type AuthedCtx, systemCtx } from '../../platform/context.ts';
 import { defineJob } from '../../platform/jobs.ts';
 import { requirePermission } from '../../platform/permissions.ts';
 import { segmentCustomerQueryForSystem } from '../segments/service.ts';
+import { createGeneratedTasks } from '../tasks/index.ts';
 import { periodOf } from './periods.ts';
 
 export type ScheduleResult = { steps: number; created: number; periods: Record<string, string> };
@@ -67,29 +67,36 @@ export async function runServiceSchedule(
         ? db.selectFrom('customers').select('customers.id').where('customers.tier', '=', w.tier)
         : await segmentCustomerQueryForSystem(ctx, w.segment_id!);
     const byOwner = w.assign_to === 'owner';
-    const res = await sql<{ n: number }>`
-      with f as (
-        insert into service_fulfilments (customer_id, branch_id, package_id, item_id, period_key, due_at)
-        select c.id, c.branch_id, ${w.package_id}, ${w.item_id}, ${period.key}, ${period.end}::timestamptz
-          from customers c
-         where c.id in (${entitled})
-           and c.status not in ('closed', 'merged')
-           and ${byOwner ? sql`c.owner_id is not null` : sql`${w.owner_department_id}::bigint is not null`}
-        on conflict (customer_id, item_id, period_key) do nothing
-        returning id, customer_id, branch_id
-      ), t as (
-        insert into tasks (title, description, kind, customer_id, branch_id, assignee_id, department_id, due_at,
-                           source_kind, source_id)
-        select ${w.name}, ${w.standard}, ${w.task_kind}, f.customer_id, f.branch_id,
-               ${byOwner ? sql`c.owner_id` : sql`null::bigint`},
-               ${byOwner ? sql`null::bigint` : sql`${w.owner_department_id}::bigint`},
-               ${period.end}::timestamptz, 'entitlement', f.id
-          from f join customers c on c.id = f.customer_id
-        on conflict do nothing
-        returning 1
-      )
-      select count(*)::int as n from t`.execute(db);
-    const n = res.rows[0]?.n ?? 0;
+    // The fulfilments and their tasks commit together: a crash between the two leaves neither, and the next run
+    // (which skips what exists) does the step again.
+    const step = async (db: Database) => {
+      const due = await sql<{ id: number }>`
+      insert into service_fulfilments (customer_id, branch_id, package_id, item_id, period_key, due_at)
+      select c.id, c.branch_id, ${w.package_id}, ${w.item_id}, ${period.key}, ${period.end}::timestamptz
+        from customers c
+       where c.id in (${entitled})
+         and c.status not in ('closed', 'merged')
+         and ${byOwner ? sql`c.owner_id is not null` : sql`${w.owner_department_id}::bigint is not null`}
+      on conflict (customer_id, item_id, period_key) do nothing
+      returning id::int`.execute(db);
+      // The item's work for each new fulfilment: for the owner, or for the item's department desk, as the item says.
+      const tasks = due.rows.length
+        ? await createGeneratedTasks(
+            { db },
+            sql`
+            select ${w.name}::text as title, ${w.standard}::text as description, ${w.task_kind}::text as kind,
+                   f.customer_id, f.branch_id, ${byOwner ? sql`c.owner_id` : sql`null::bigint`} as assignee_id,
+                   ${byOwner ? sql`null::bigint` : sql`${w.owner_department_id}::bigint`} as department_id,
+                   ${period.end}::timestamptz as due_at, 'entitlement' as source_kind, f.id as source_id,
+                   null::bigint as created_by
+              from service_fulfilments f join customers c on c.id = f.customer_id
+             where f.id = any(${due.rows.map((r) => r.id)}::bigint[])`,
+            'as_given',
+          )
+        : [];
+      return tasks.length;
+    };
+    const n = db.isTransaction ? await step(db) : await db.transaction().execute(step);
     created += n;
     steps++;
     await opts.onStep?.(steps, n);

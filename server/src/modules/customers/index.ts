@@ -1,6 +1,5 @@
 // The customers module's public face: what other modules may call. Reach the module's data through these, not its
 // tables.
-
-// The number to dial for a call the calls module has authorised (拨打).
 export { type DialContact, type DialNumber, numberToDial } from './dial.ts';
 export { recordInteraction, recordInteractions, type SystemInteraction } from './interactions.ts';
+export { reassignOwners } from './owners.ts';

@@ -16,7 +16,8 @@ import { badRequest, notFound } from '../../platform/errors.ts';
 import { defineJob, enqueue } from '../../platform/jobs.ts';
 import { branchScope, requirePermission } from '../../platform/permissions.ts';
 import { decodeCursor, encodeCursor } from '../../platform/schemas.ts';
-import { recordInteractions } from '../customers/index.ts';
+import { reassignOwners, recordInteractions } from '../customers/index.ts';
+import { createGeneratedTasks, reassignOpenTasks } from '../tasks/index.ts';
 
 export type HandoverInput = {
   fromUserId: number;
@@ -163,36 +164,27 @@ export async function runHandover(ctx: AuthedCtx, input: HandoverInput) {
     );
     const moved = Number(items.numAffectedRows ?? 0);
     if (moved === 0) throw badRequest('NO_CUSTOMERS', 'This user owns no customers you can hand over');
-    // 3. The new owners.
-    await sql`
-      update customers c set owner_id = hi.to_user_id, updated_at = now(), updated_by = ${ctx.actor.id},
-             version = c.version + 1
-        from handover_items hi
-       where hi.handover_id = ${h.id} and c.id = hi.customer_id`.execute(tx.db);
-    // 4. History on each customer.
-    await sql`
-      insert into customer_history (customer_id, actor_id, actor_name, action, field, old_value, new_value)
-      select hi.customer_id, ${ctx.actor.id}::bigint, ${ctx.actor.displayName}::text, 'handover', 'ownerId',
-             to_jsonb(hi.from_user_id), to_jsonb(hi.to_user_id)
-        from handover_items hi where hi.handover_id = ${h.id}`.execute(tx.db);
-    // 5. Their open tasks (entitlement visits, callbacks …) follow them to the new owner.
-    await sql`
-      update tasks t set assignee_id = hi.to_user_id, updated_at = now(), version = t.version + 1
-        from handover_items hi
-       where hi.handover_id = ${h.id} and t.customer_id = hi.customer_id
-         and t.assignee_id = hi.from_user_id and t.status = 'open'`.execute(tx.db);
-    // 6. One follow-up call per customer for the new owner (unique per handover and customer).
-    await sql`
-      insert into tasks (title, description, kind, customer_id, branch_id, assignee_id, due_at, source_kind,
-                         source_id, created_by)
-      select '交接回访 / Handover follow-up call: ' || c.name,
-             ${`客户经理交接：原客户经理 ${from.display_name}。请致电客户，介绍自己并确认联系方式。`}, 'call',
-             hi.customer_id, hi.branch_id, hi.to_user_id,
-             now() + make_interval(days => ${input.followUpDays ?? 7}), 'handover', ${h.id}, ${ctx.actor.id}
-        from handover_items hi join customers c on c.id = hi.customer_id
-       where hi.handover_id = ${h.id}`.execute(tx.db);
+    // 3. The new owners, with a history row on each customer (the customers module's write).
+    const moves = sql<{ customer_id: number; from_user_id: number | null; to_user_id: number }>`
+      select customer_id, from_user_id, to_user_id from handover_items where handover_id = ${h.id}`;
+    await reassignOwners(t, moves, 'handover');
+    // 4. Their open tasks (entitlement visits, callbacks …) follow them to the new owner.
+    await reassignOpenTasks(t, moves);
+    // 5. One follow-up call per customer for the new owner (unique per handover and customer).
+    await createGeneratedTasks(
+      t,
+      sql`
+        select '交接回访 / Handover follow-up call: ' || c.name as title,
+               ${`客户经理交接：原客户经理 ${from.display_name}。请致电客户，介绍自己并确认联系方式。`}::text as description,
+               'call' as kind, hi.customer_id, hi.branch_id, hi.to_user_id as assignee_id,
+               null::bigint as department_id, now() + make_interval(days => ${input.followUpDays ?? 7}) as due_at,
+               'handover' as source_kind, ${h.id}::bigint as source_id, ${ctx.actor.id}::bigint as created_by
+          from handover_items hi join customers c on c.id = hi.customer_id
+         where hi.handover_id = ${h.id}`,
+      'as_given',
+    );
     await tx.db.updateTable('handovers').set({ customers: moved }).where('id', '=', h.id).execute();
-    // 7. The notice to the customers, if configured: one batch job, queued only if all of this commits.
+    // 6. The notice to the customers, if configured: one batch job, queued only if all of this commits.
     if (input.notify)
       await enqueue(tx, 'handover_notify', { handoverId: h.id }, { jobKey: `handover_notify:${h.id}` });
     await audit(tx, {

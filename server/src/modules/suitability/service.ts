@@ -8,14 +8,15 @@
 // the lowest category only R1, with no override. A mismatched offer can be recorded as `proceed` only with the
 // warning acknowledged (409 SUITABILITY_ACK_REQUIRED otherwise); for the lowest category it is refused outright
 // (409 SUITABILITY_BLOCKED). Without a valid assessment an offer cannot proceed (409 SUITABILITY_ASSESSMENT_REQUIRED).
+
 import { sql } from 'kysely';
 import { audit } from '../../platform/audit.ts';
 import { type AuthedCtx, withTx } from '../../platform/context.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { defineJob } from '../../platform/jobs.ts';
 import { requirePermission, scopeToBranch } from '../../platform/permissions.ts';
-import { taskAssigneeSql, taskDeskSql } from '../campaigns/service.ts';
 import { assertCustomerVisible } from '../customers/repo.ts';
+import { createGeneratedTasks } from '../tasks/index.ts';
 import type { Band, Level, QQuestion, RiskLevel } from './tables.ts';
 
 export const LEVELS: Level[] = ['C1', 'C2', 'C3', 'C4', 'C5'];
@@ -517,18 +518,19 @@ export async function recordOffer(
  * carried-over copy counts as its original (source_id), whose task moved to the survivor with the merge.
  */
 export async function createReassessmentTasks(db: AuthedCtx['db'], aheadDays = REASSESS_AHEAD_DAYS) {
-  const res = await sql<{ id: number }>`
-    insert into tasks (title, kind, customer_id, branch_id, assignee_id, department_id, due_at, source_kind, source_id)
-    select '适当性重新评估 Suitability re-assessment', 'review', x.customer_id, x.branch_id, x.assignee,
-           ${taskDeskSql(sql.ref('x.assignee'))}, x.valid_until, 'suitability', coalesce(x.carried_from_id, x.id)
-      from (select a.*, ${taskAssigneeSql(sql.ref('c.owner_id'), sql.ref('a.branch_id'))} as assignee
-              from (select distinct on (customer_id) * from suitability_assessments
-                     order by customer_id, created_at desc, id desc) a
-              join customers c on c.id = a.customer_id and c.status not in ('closed','merged')
-             where a.valid_until < now() + make_interval(days => ${aheadDays})) x
-    on conflict (source_kind, source_id, customer_id) where source_kind in ('callback','suitability','notice') do nothing
-    returning id`.execute(db);
-  return res.rows.length;
+  const created = await createGeneratedTasks(
+    { db },
+    sql`
+      select '适当性重新评估 Suitability re-assessment' as title, null::text as description, 'review' as kind,
+             a.customer_id, a.branch_id, c.owner_id as assignee_id, null::bigint as department_id,
+             a.valid_until as due_at, 'suitability' as source_kind, coalesce(a.carried_from_id, a.id) as source_id,
+             null::bigint as created_by
+        from (select distinct on (customer_id) * from suitability_assessments
+               order by customer_id, created_at desc, id desc) a
+        join customers c on c.id = a.customer_id and c.status not in ('closed','merged')
+       where a.valid_until < now() + make_interval(days => ${aheadDays})`,
+  );
+  return created.length;
 }
 
 defineJob(
