@@ -7,6 +7,28 @@ const ZBool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/**
+ * The firm's time zone when KEFU_TIMEZONE is not set: where "today", a week, a month and a year begin, and the
+ * zone of a calendar that names none. The only place the zone is written; code asks platform/time.ts.
+ */
+export const DEFAULT_TIMEZONE = 'Asia/Shanghai';
+
+/** Whether `tz` is a time zone the runtime knows (an IANA name such as Europe/Berlin, or UTC). */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const ZTimeZone = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, `must be an IANA time zone such as ${DEFAULT_TIMEZONE}`)
+  .default(DEFAULT_TIMEZONE);
+
 const MiB = 1024 * 1024;
 /** A size in bytes: at least 1 KiB, at most 4 GiB. */
 const ZBytes = z.coerce
@@ -48,6 +70,7 @@ const ZEnv = z.object({
   KEFU_LOGIN_ACCOUNT_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   KEFU_JOBS: ZBool.default(true),
   KEFU_TRUST_PROXY: ZBool.default(false),
+  KEFU_TIMEZONE: ZTimeZone,
   // SMS gateway (platform/sms.ts): URL, account key, HMAC secret, and the signature 【…】 put before each text.
   KEFU_SMS_URL: z.string().url('must be a URL such as https://sms.example.com/send').optional(),
   KEFU_SMS_KEY: z.string().min(1).max(200).optional(),
@@ -97,6 +120,8 @@ export type Config = {
   loginAccountRateLimit: number;
   jobs: boolean;
   trustProxy: boolean;
+  /** KEFU_TIMEZONE: the firm's time zone (platform/time.ts). */
+  timezone: string;
   /** The SMS gateway; absent when KEFU_SMS_URL is not set (messages are then recorded as failed). */
   sms?: { url: string; key: string; secret: string; sign?: string };
   /** Upload and import-file limits (docs/operations.md, docs/SECURITY.md "Files"). */
@@ -148,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginAccountRateLimit: e.KEFU_LOGIN_ACCOUNT_RATE_LIMIT,
     jobs: e.KEFU_JOBS,
     trustProxy: e.KEFU_TRUST_PROXY,
+    timezone: e.KEFU_TIMEZONE,
     sms: e.KEFU_SMS_URL
       ? { url: e.KEFU_SMS_URL, key: e.KEFU_SMS_KEY!, secret: e.KEFU_SMS_SECRET!, sign: e.KEFU_SMS_SIGN }
       : undefined,
@@ -158,4 +184,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       xlsxMaxUncompressedBytes: e.KEFU_IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES,
     },
   };
+}
+
+/**
+ * KEFU_TIMEZONE alone, for code that runs without the whole configuration (platform/time.ts); a bad value throws a
+ * ConfigError naming it, as loadConfig does at start.
+ */
+export function timeZoneFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  const parsed = ZTimeZone.safeParse(env.KEFU_TIMEZONE || undefined);
+  if (!parsed.success)
+    throw new ConfigError(
+      `Invalid configuration:\n  KEFU_TIMEZONE: ${parsed.error.issues[0]?.message} (got ${JSON.stringify(env.KEFU_TIMEZONE)})`,
+    );
+  return parsed.data;
 }

@@ -71,7 +71,7 @@ describe('mail TLS', () => {
           const text = fs.readFileSync(p, 'utf8');
           const rel = path.relative(srcDir, p);
           if (/rejectUnauthorized\s*:\s*(false|0|!1)/.test(text))
-            offenders.push(`${rel}: rejectUnauthorized: false`);
+            offenders.push(`${rel}: turns the certificate check off (rejectUnauthorized set to false)`);
           if (/NODE_TLS_REJECT_UNAUTHORIZED/.test(text))
             offenders.push(`${rel}: NODE_TLS_REJECT_UNAUTHORIZED`);
           if (/rejectUnauthorized/.test(text) && rel !== path.join('platform', 'mail.ts'))

@@ -2,6 +2,7 @@
 // make-up working days (调休) as published by the State Council General Office (国务院办公厅, 2025-11).
 import type { Database } from '../../db/index.ts';
 import { demoSteps } from '../../demo/index.ts';
+import { timeZone } from '../../platform/time.ts';
 
 export const STANDARD_WEEK = {
   1: [
@@ -62,7 +63,7 @@ export async function demoCalendar(db: Database) {
     .insertInto('calendars')
     .values({
       name: '标准工作日历',
-      timezone: 'Asia/Shanghai',
+      timezone: timeZone(),
       week_hours: JSON.stringify(STANDARD_WEEK),
       is_default: true,
     })

@@ -9,7 +9,7 @@ import { statutoryMap } from './statutory.ts';
 export type MinuteRange = [number, number];
 
 export type CalendarSpec = {
-  /** IANA zone, e.g. Asia/Shanghai. */
+  /** IANA zone name (platform/time.ts zoneOf: the calendar's own, else KEFU_TIMEZONE). */
   timezone: string;
   /** Working hours per ISO weekday: 1 = Monday … 7 = Sunday. A missing or empty day is not worked. */
   week: Partial<Record<number, MinuteRange[]>>;
@@ -63,7 +63,7 @@ function partsFormatter(tz: string) {
   return f;
 }
 
-/** The zone's offset from UTC at an instant, in ms (Asia/Shanghai: always +8 h). */
+/** The zone's offset from UTC at an instant, in ms (China's zone: always +8 h, no summer time). */
 export function zoneOffset(tz: string, at: number): number {
   const p: Record<string, number> = {};
   for (const x of partsFormatter(tz).formatToParts(new Date(at)))

@@ -5,6 +5,7 @@ import { audit, diff } from '../../platform/audit.ts';
 import { type AuthedCtx, type Ctx, withTx } from '../../platform/context.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { can, requirePermission } from '../../platform/permissions.ts';
+import { timeZone } from '../../platform/time.ts';
 import {
   addBusinessTime,
   addDays,
@@ -84,7 +85,7 @@ function checkWeek(w: WeekHours) {
 
 export async function createCalendar(ctx: AuthedCtx, input: CalendarInput) {
   requirePermission(ctx.actor, 'admin.settings');
-  checkTimezone(input.timezone ?? 'Asia/Shanghai');
+  checkTimezone(input.timezone ?? timeZone());
   checkWeek(input.weekHours);
   return withTx(ctx, async (tx) => {
     if (input.isDefault) await tx.db.updateTable('calendars').set({ is_default: false }).execute();
@@ -92,7 +93,7 @@ export async function createCalendar(ctx: AuthedCtx, input: CalendarInput) {
       .insertInto('calendars')
       .values({
         name: input.name,
-        timezone: input.timezone ?? 'Asia/Shanghai',
+        timezone: input.timezone ?? timeZone(),
         week_hours: JSON.stringify(input.weekHours),
         is_default: input.isDefault ?? false,
       })

@@ -10,6 +10,7 @@ import { type AuthedCtx, type Ctx, withTx } from '../../platform/context.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { defineJob } from '../../platform/jobs.ts';
 import { requirePermission, scopeToBranch } from '../../platform/permissions.ts';
+import { timeZone, zoneSql } from '../../platform/time.ts';
 import { addBusinessDays, type CalendarSpec } from '../calendar/engine.ts';
 import { defaultCalendarId, loadCalendarSpec } from '../calendar/service.ts';
 import { scopeSql, taskAssigneeSql, taskDeskSql } from '../campaigns/service.ts';
@@ -49,9 +50,9 @@ const ruleOut = (r: Rule) => ({
   active: r.active,
 });
 
-/** Mon–Fri 09:00–17:00 Shanghai when no calendar is defined. */
+/** Mon–Fri 09:00–17:00 in the firm's time zone when no calendar is defined. */
 const FALLBACK: CalendarSpec = {
-  timezone: 'Asia/Shanghai',
+  timezone: timeZone(),
   week: Object.fromEntries([1, 2, 3, 4, 5].map((d) => [d, [[540, 1020]]])) as CalendarSpec['week'],
   days: {},
 };
@@ -232,7 +233,7 @@ function sampleQuery(rule: Rule, year: number, seed: string, scope: ReturnType<t
   return sql<{ customer_id: number; branch_id: number; owner_id: number | null }>`
     with pop as (
       select c.id, c.branch_id, c.owner_id from customers c
-       where c.status = 'active' and c.created_at < make_timestamptz(${year}, 1, 1, 0, 0, 0, 'Asia/Shanghai') and ${scope}
+       where c.status = 'active' and c.created_at < make_timestamptz(${year}, 1, 1, 0, 0, 0, ${zoneSql()}) and ${scope}
     )
     select id as customer_id, branch_id, owner_id from pop
      order by md5(${seed} || id::text), id
@@ -452,7 +453,7 @@ export async function callbackReport(ctx: AuthedCtx, q: { year?: number; ruleId?
            count(*) filter (where r.status = 'open' and r.due_at < now())::int as overdue
       from regulatory_callbacks r join branches b on b.id = r.branch_id
      where ${scopeSql(ctx.actor, 'r.branch_id')}
-       and (${q.year ?? null}::int is null or extract(year from r.due_at at time zone 'Asia/Shanghai') = ${q.year ?? null}::int)
+       and (${q.year ?? null}::int is null or extract(year from r.due_at at time zone ${zoneSql()}) = ${q.year ?? null}::int)
        and (${q.ruleId ?? null}::bigint is null or r.rule_id = ${q.ruleId ?? null}::bigint)
      group by r.branch_id, b.code, b.name order by b.code`.execute(ctx.db);
   return res.rows.map((r) => ({

@@ -15,6 +15,7 @@ import {
   requirePermission,
   scopeToBranch,
 } from '../../platform/permissions.ts';
+import { localNow, zoneSql } from '../../platform/time.ts';
 import { recordInteraction } from '../customers/index.ts';
 import { maskPii } from '../customers/mask.ts';
 import { customerSearchQuery } from '../customers/search.ts';
@@ -71,10 +72,10 @@ export const taskAssigneeSql = (owner: RawBuilder<unknown>, branch: RawBuilder<u
 export const taskDeskSql = (assignee: RawBuilder<unknown>) =>
   sql`case when ${assignee} is null then (select id from departments order by (code = 'CS') desc, id limit 1) end`;
 
-/** Start of the current quota period (Shanghai week, or the whole campaign). */
+/** Start of the current quota period (the week in the firm's time zone, or the whole campaign). */
 const periodStart = (period: string) =>
   period === 'week'
-    ? sql`(date_trunc('week', now() at time zone 'Asia/Shanghai') at time zone 'Asia/Shanghai')`
+    ? sql`(date_trunc('week', ${localNow()}) at time zone ${zoneSql()})`
     : sql`'-infinity'::timestamptz`;
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);

@@ -1,13 +1,13 @@
-// Periods of a recurring entitlement in China time (UTC+8, no daylight saving): the key that makes a fulfilment
+// Periods of a recurring entitlement in the firm's time zone (platform/time.ts): the key that makes a fulfilment
 // unique (daily 2026-11-22, weekly 2026-W47, monthly 2026-11, quarterly 2026-Q4, yearly 2026, once "once") and
 // the end of the period, which is when its task is due.
+import { localInstant, localParts } from '../../platform/time.ts';
 import type { Frequency } from './tables.ts';
 
-const OFFSET = 8 * 3600_000;
 const p2 = (n: number) => String(n).padStart(2, '0');
 
-/** A China-local calendar date as the UTC instant of its midnight in China. */
-const chinaMidnight = (y: number, m: number, d: number) => new Date(Date.UTC(y, m, d) - OFFSET);
+/** A local calendar date (month 0–11; day and month may overflow) as the instant of its local midnight. */
+const localMidnight = (y: number, m: number, d: number) => localInstant(y, m, d);
 
 /** ISO-8601 week number and week-year of a (UTC-fields) date. */
 function isoWeek(y: number, m: number, d: number) {
@@ -21,39 +21,36 @@ function isoWeek(y: number, m: number, d: number) {
 export type Period = { key: string; start: Date; end: Date };
 
 export function periodOf(freq: Frequency, at: Date = new Date()): Period {
-  const local = new Date(at.getTime() + OFFSET);
-  const y = local.getUTCFullYear();
-  const m = local.getUTCMonth();
-  const d = local.getUTCDate();
+  const { year: y, month: m, day: d, weekday } = localParts(at);
   switch (freq) {
     case 'once':
-      return { key: 'once', start: chinaMidnight(y, m, d), end: chinaMidnight(y, m, d + 30) };
+      return { key: 'once', start: localMidnight(y, m, d), end: localMidnight(y, m, d + 30) };
     case 'daily':
       return {
         key: `${y}-${p2(m + 1)}-${p2(d)}`,
-        start: chinaMidnight(y, m, d),
-        end: chinaMidnight(y, m, d + 1),
+        start: localMidnight(y, m, d),
+        end: localMidnight(y, m, d + 1),
       };
     case 'weekly': {
-      const dow = local.getUTCDay() || 7;
+      const dow = weekday;
       const w = isoWeek(y, m, d);
       return {
         key: `${w.year}-W${p2(w.week)}`,
-        start: chinaMidnight(y, m, d - dow + 1),
-        end: chinaMidnight(y, m, d - dow + 8),
+        start: localMidnight(y, m, d - dow + 1),
+        end: localMidnight(y, m, d - dow + 8),
       };
     }
     case 'monthly':
-      return { key: `${y}-${p2(m + 1)}`, start: chinaMidnight(y, m, 1), end: chinaMidnight(y, m + 1, 1) };
+      return { key: `${y}-${p2(m + 1)}`, start: localMidnight(y, m, 1), end: localMidnight(y, m + 1, 1) };
     case 'quarterly': {
       const q = Math.floor(m / 3);
       return {
         key: `${y}-Q${q + 1}`,
-        start: chinaMidnight(y, q * 3, 1),
-        end: chinaMidnight(y, q * 3 + 3, 1),
+        start: localMidnight(y, q * 3, 1),
+        end: localMidnight(y, q * 3 + 3, 1),
       };
     }
     case 'yearly':
-      return { key: `${y}`, start: chinaMidnight(y, 0, 1), end: chinaMidnight(y + 1, 0, 1) };
+      return { key: `${y}`, start: localMidnight(y, 0, 1), end: localMidnight(y + 1, 0, 1) };
   }
 }

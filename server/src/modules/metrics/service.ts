@@ -14,6 +14,7 @@ import { type AuthedCtx, type Ctx, withTx } from '../../platform/context.ts';
 import { badRequest } from '../../platform/errors.ts';
 import { defineJob } from '../../platform/jobs.ts';
 import { branchScope, requirePermission } from '../../platform/permissions.ts';
+import { localNow } from '../../platform/time.ts';
 import { csvLine, UTF8_BOM } from '../customers/import/csv-write.ts';
 import { headerKey } from '../customers/import/fields.ts';
 import { FileFormatError, readRecords } from '../customers/import/read.ts';
@@ -62,7 +63,7 @@ export async function refreshCurrentMetrics(db: Ctx['db'], customerIds: number[]
       left join lateral (
         select sum(m.revenue) as revenue_12m, sum(m.volume) as volume_12m from customer_metrics m
          where m.customer_id = c.id
-           and m.period > to_char((now() at time zone 'Asia/Shanghai') - interval '12 months', 'YYYY-MM')) s on true
+           and m.period > to_char(${localNow()} - interval '12 months', 'YYYY-MM')) s on true
       ${tickets}
      where c.status <> 'merged' ${only}
        and (l.period is not null or coalesce(tk.open_complaints, 0) + coalesce(tk.tickets_90d, 0) > 0

@@ -7,6 +7,7 @@ import { type AuthedCtx, withTx } from '../../platform/context.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { assertInScope, branchScope, requirePermission, scopeToBranch } from '../../platform/permissions.ts';
 import { decodeCursor, encodeCursor } from '../../platform/schemas.ts';
+import { localNow, zoneSql } from '../../platform/time.ts';
 import type { TaskKind, TaskSource, TaskStatus } from './tables.ts';
 
 export type TaskInput = {
@@ -28,7 +29,7 @@ export type TaskView = 'mine' | 'overdue' | 'week' | 'all';
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 /** Shanghai midnight starting next Monday: the end of "this week". */
-export const END_OF_WEEK = sql<Date>`((date_trunc('week', now() at time zone 'Asia/Shanghai') + interval '7 days') at time zone 'Asia/Shanghai')`;
+export const END_OF_WEEK = sql<Date>`((date_trunc('week', ${localNow()}) + interval '7 days') at time zone ${zoneSql()})`;
 
 function baseQuery(ctx: AuthedCtx) {
   return scopeToBranch(

@@ -15,6 +15,7 @@ import {
   scopeToBranch,
 } from '../../platform/permissions.ts';
 import { decodeCursor, encodeCursor } from '../../platform/schemas.ts';
+import { localDateTime, localToday, zoneSql } from '../../platform/time.ts';
 import { recordInteraction } from '../customers/index.ts';
 import { renderTemplate } from '../kb/service.ts';
 import { createRatingToken, publicBaseUrl, queueTicketEmail } from './mail.ts';
@@ -1316,8 +1317,9 @@ const actionOut = (a: any) => ({
   completedAt: iso(a.completed_at),
   late:
     !a.completed_at &&
-    new Date(
-      `${typeof a.due_date === 'string' ? a.due_date : a.due_date.toISOString().slice(0, 10)}T23:59:59+08:00`,
+    localDateTime(
+      typeof a.due_date === 'string' ? a.due_date : a.due_date.toISOString().slice(0, 10),
+      '23:59:59',
     ) < new Date(),
 });
 
@@ -1420,7 +1422,7 @@ export async function rootCauseReport(
     .innerJoin('tickets', 'tickets.id', 'c.ticket_id')
     .innerJoin('root_cause_categories as r', 'r.id', 'c.root_cause_category_id')
     .select([
-      sql<string>`to_char(date_trunc(${unit}, tickets.received_at at time zone 'Asia/Shanghai'), 'YYYY-MM-DD')`.as(
+      sql<string>`to_char(date_trunc(${unit}, tickets.received_at at time zone ${zoneSql()}), 'YYYY-MM-DD')`.as(
         'period',
       ),
       'r.id as category_id',
@@ -1428,12 +1430,12 @@ export async function rootCauseReport(
       sql<number>`count(distinct tickets.id)`.as('complaints'),
       sql<number>`(select count(*) from corrective_actions a join ticket_complaints c2 on c2.ticket_id = a.ticket_id join tickets t2 on t2.id = c2.ticket_id
           where c2.root_cause_category_id = r.id and a.completed_at is null
-            and date_trunc(${unit}, t2.received_at at time zone 'Asia/Shanghai') = date_trunc(${unit}, min(tickets.received_at) at time zone 'Asia/Shanghai'))`.as(
+            and date_trunc(${unit}, t2.received_at at time zone ${zoneSql()}) = date_trunc(${unit}, min(tickets.received_at) at time zone ${zoneSql()}))`.as(
         'open_actions',
       ),
       sql<number>`(select count(*) from corrective_actions a join ticket_complaints c2 on c2.ticket_id = a.ticket_id join tickets t2 on t2.id = c2.ticket_id
-          where c2.root_cause_category_id = r.id and a.completed_at is null and a.due_date < (now() at time zone 'Asia/Shanghai')::date
-            and date_trunc(${unit}, t2.received_at at time zone 'Asia/Shanghai') = date_trunc(${unit}, min(tickets.received_at) at time zone 'Asia/Shanghai'))`.as(
+          where c2.root_cause_category_id = r.id and a.completed_at is null and a.due_date < ${localToday()}
+            and date_trunc(${unit}, t2.received_at at time zone ${zoneSql()}) = date_trunc(${unit}, min(tickets.received_at) at time zone ${zoneSql()}))`.as(
         'late_actions',
       ),
     ])

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { defineJob, enqueue } from '../../platform/jobs.ts';
+import { timeZone } from '../../platform/time.ts';
 import {
   addBusinessTime,
   addDays,
@@ -25,15 +26,15 @@ import { PRIORITIES, type Priority, type SlaTarget, type TicketType } from './ta
 type Db = Ctx['db'] | Database;
 
 /**
- * Used when no calendar has been set up: Monday–Friday 09:00–12:00, 13:00–17:30, Asia/Shanghai, the statutory
- * holidays and no arrangement (so every deadline on it is provisional).
+ * Used when no calendar has been set up: Monday–Friday 09:00–12:00, 13:00–17:30 in the firm's time zone, the
+ * statutory holidays and no arrangement (so every deadline on it is provisional).
  */
 const DAY = [
   [parseHm('09:00'), parseHm('12:00')],
   [parseHm('13:00'), parseHm('17:30')],
 ] as [number, number][];
 export const FALLBACK_CALENDAR: CalendarSpec = {
-  timezone: 'Asia/Shanghai',
+  timezone: timeZone(),
   week: { 1: DAY, 2: DAY, 3: DAY, 4: DAY, 5: DAY },
   days: {},
   statutory: 'CN',

@@ -4,6 +4,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import { demoSteps } from '../../demo/index.ts';
+import { localNow } from '../../platform/time.ts';
 import { refreshCurrentMetrics } from '../metrics/service.ts';
 import { recomputeTiers, type TierConfig } from './service.ts';
 
@@ -33,7 +34,7 @@ export async function loadDemoMetrics(db: Database) {
   // Figures of the last three months, roughly proportional to assets; trading days vary per customer.
   await sql`
     insert into customer_metrics (customer_id, period, assets, volume, revenue, trading_days, source)
-    select c.id, to_char((now() at time zone 'Asia/Shanghai') - make_interval(months => k), 'YYYY-MM'),
+    select c.id, to_char(${localNow()} - make_interval(months => k), 'YYYY-MM'),
            round((a * (0.9 + random() * 0.2))::numeric, 2),
            round(a * d / 22.0 * lev, 2),
            round(a * d / 22.0 * lev * 0.00005, 2),

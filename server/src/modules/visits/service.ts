@@ -7,11 +7,12 @@ import { audit } from '../../platform/audit.ts';
 import { type AuthedCtx, withTx } from '../../platform/context.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { branchScope, requirePermission, scopeToBranch } from '../../platform/permissions.ts';
+import { localToday } from '../../platform/time.ts';
 import { recordInteraction } from '../customers/index.ts';
 import { assertCustomerVisible } from '../customers/repo.ts';
 import { createTask } from '../tasks/service.ts';
 
-const TODAY = sql<string>`(now() at time zone 'Asia/Shanghai')::date`;
+const TODAY = localToday();
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 const hm = (v: string | null) => (v ? v.slice(0, 5) : null);
 
