@@ -1,7 +1,7 @@
 // 监管回访: regulatory callbacks of my branches by due time (open, overdue, done, unreachable); record a result
 // with the questions the regulator asks, or "not reached" with notes.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Checkbox, Form, Input, Modal, Radio, Table, Tabs, Tag } from 'antd';
+import { Button, Checkbox, Form, Input, Modal, Radio, Space, Table, Tabs, Tag } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +9,7 @@ import { Link } from 'react-router';
 import { type ApiData, api, call } from '../../app/api/client';
 import { useShowError } from '../../app/errors';
 import { useCan } from '../../app/session';
+import { CallButton } from '../../app/ui/CallButton';
 import { PageHeader } from '../../app/ui/PageHeader';
 
 type Callback = ApiData<'/api/callbacks', 'get'>[number];
@@ -159,9 +160,13 @@ export default function CallbacksPage() {
             title: '',
             render: (_, r) =>
               r.status === 'open' && can('callback.write') ? (
-                <Button size="small" onClick={() => setRecording(r)}>
-                  {t('outreach:callbacks.record')}
-                </Button>
+                <Space size={6}>
+                  {/* 拨打: the full number of this callback's customer */}
+                  {can('customer.dial') && <CallButton target={{ purpose: 'callback', callbackId: r.id }} />}
+                  <Button size="small" onClick={() => setRecording(r)}>
+                    {t('outreach:callbacks.record')}
+                  </Button>
+                </Space>
               ) : null,
           },
         ]}

@@ -21,6 +21,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, call } from '../../app/api/client';
 import { useShowError } from '../../app/errors';
+import { useCan } from '../../app/session';
+import { CallButton } from '../../app/ui/CallButton';
 import { PageHeader } from '../../app/ui/PageHeader';
 import { OUTCOMES, useCampaigns, type Workspace } from './api';
 
@@ -29,6 +31,7 @@ export default function WorkspacePage() {
   const params = useParams();
   const id = params.id ? Number(params.id) : null;
   const navigate = useNavigate();
+  const can = useCan();
   const running = useCampaigns('running');
   const qc = useQueryClient();
   const showError = useShowError();
@@ -120,8 +123,30 @@ export default function WorkspacePage() {
                       ({w.call.customer.code})
                     </Descriptions.Item>
                     <Descriptions.Item label={t('outreach:workspace.phone')}>
-                      {w.call.customer.phone ?? '—'}
-                      {w.call.customer.phoneBackup ? ` / ${w.call.customer.phoneBackup}` : ''}
+                      <Space size={6} wrap>
+                        <span data-testid="workspace-phone">{w.call.customer.phone ?? '—'}</span>
+                        {/* 拨打: the full number of the call I hold */}
+                        {can('customer.dial') && w.call.customer.phone && (
+                          <CallButton
+                            type="primary"
+                            target={{ purpose: 'campaign', campaignCallId: w.call.id, contact: 'phone' }}
+                          />
+                        )}
+                        {w.call.customer.phoneBackup && (
+                          <>
+                            <span>/ {w.call.customer.phoneBackup}</span>
+                            {can('customer.dial') && (
+                              <CallButton
+                                target={{
+                                  purpose: 'campaign',
+                                  campaignCallId: w.call.id,
+                                  contact: 'phoneBackup',
+                                }}
+                              />
+                            )}
+                          </>
+                        )}
+                      </Space>
                     </Descriptions.Item>
                     <Descriptions.Item label={t('outreach:workspace.attempts')}>
                       {w.call.attempts}

@@ -41,6 +41,7 @@ import { ApiError, api, call } from '../../app/api/client';
 import { useShowError } from '../../app/errors';
 import { byId, useDepartments, useTeams } from '../../app/lookups';
 import { queryClient, useCan, useMe } from '../../app/session';
+import { CallButton } from '../../app/ui/CallButton';
 import { NotFound } from '../../app/ui/NotFound';
 import {
   addMessage,
@@ -663,7 +664,16 @@ export default function TicketPage() {
           </Descriptions.Item>
           <Descriptions.Item label={t('tickets:fields.receivedAt')}>{fmt(tk.receivedAt)}</Descriptions.Item>
           <Descriptions.Item label={t('tickets:fields.contactPhone')}>
-            {tk.contactPhone ?? '—'}
+            <Space size={6}>
+              <span data-testid="ticket-contact-phone">{tk.contactPhone ?? '—'}</span>
+              {/* 拨打: the full number of this ticket's contact, for whoever works it (the server decides) */}
+              {can('customer.dial') &&
+                detail.allowed.transfer &&
+                tk.status !== 'closed' &&
+                (tk.contactPhone || tk.customerId) && (
+                  <CallButton target={{ purpose: 'ticket', ticketId: tk.id }} />
+                )}
+            </Space>
           </Descriptions.Item>
           <Descriptions.Item label={t('tickets:fields.contactEmail')}>
             {tk.contactEmail ?? '—'}
