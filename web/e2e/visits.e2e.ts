@@ -150,6 +150,34 @@ describe('Visit plans journey', () => {
       .waitFor();
   });
 
+  it('shows the visit on the customer’s page; checks in without a location when the browser refuses; cancels with a reason', async () => {
+    if (!page) throw new Error('no page');
+    await page.goto(`/customers/${customer.id}`);
+    await page.getByTestId('tab-visits').click();
+    const tab = page.getByTestId('customer-visits');
+    await tab.locator('tr', { hasText: purpose }).waitFor();
+    expect(await text(tab)).toContain('已完成');
+
+    // the browser is no longer allowed to tell the location
+    await page.context().clearPermissions();
+    await page.goto('/visits/list?view=overdue');
+    await page.getByTestId('visits-table').locator('tr', { hasText: '节前回访' }).click();
+    const drawer = page.getByTestId('visit-drawer');
+    await drawer.getByTestId('visit-check-in').click();
+    const ask = page.locator('.ant-modal-confirm');
+    await ask.waitFor();
+    expect(await text(ask)).toContain('浏览器未获准使用位置信息');
+    await page.getByTestId('visit-checkin-without').click();
+    await drawer.getByTestId('visit-checked-in-at').waitFor();
+    expect(await text(drawer.getByTestId('visit-checked-in-at'))).toContain('未记录位置');
+    await screenshot(page, 'visits-no-location');
+    // the customer is away: cancelled, with the reason
+    await drawer.getByTestId('visit-cancel').click();
+    await page.getByTestId('visit-cancel-reason').fill('客户出差，改期再约');
+    await page.getByTestId('visit-cancel-ok').click();
+    await drawer.getByTestId('visit-status').filter({ hasText: '已取消' }).waitFor();
+  });
+
   it('a supervisor sees the counts per manager and the visits behind a count', async () => {
     await page?.context().close();
     page = await newPage(browser);
@@ -167,10 +195,10 @@ describe('Visit plans journey', () => {
     await page.getByTestId('visits-stats-chart').locator('canvas').waitFor();
     await screenshot(page, 'visits-stats');
 
-    // the counts are of this month (the default range): yesterday's overdue visit is in it unless today is the 1st
+    // the counts are of this month (the default range): yesterday's cancelled visit is in it unless today is the 1st
     if (yesterday.slice(0, 7) === todayInShanghai().slice(0, 7))
       expect(
-        Number(await text(page.getByTestId(`visits-stat-${managerId}-viewoverdue`))),
+        Number(await text(page.getByTestId(`visits-stat-${managerId}-statuscancelled`))),
       ).toBeGreaterThanOrEqual(1);
     await done.click();
     await page.waitForURL(/\/visits\/list\?/);

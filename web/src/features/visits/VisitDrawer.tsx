@@ -278,7 +278,15 @@ export function VisitDrawer(props: { visitId: number; onClose: () => void }) {
     >
       {v && (
         <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-          {v.overdue && <Alert type="error" showIcon title={t('visits:detail.overdue')} />}
+          {v.overdue && (
+            <Alert
+              type="error"
+              showIcon
+              title={t(
+                v.status === 'checked_in' ? 'visits:detail.overdueCheckedIn' : 'visits:detail.overdue',
+              )}
+            />
+          )}
           {noLocation && v.status === 'planned' && (
             <Alert type="warning" showIcon title={t(`visits:checkIn.why.${noLocation}`)} />
           )}
