@@ -292,6 +292,8 @@ const SCOPED: ScopedResource[] = [
           url: `/api/campaigns/${id}/calls/${call.id}/attempts`,
           body: { outcome: 'reached', answers: {} },
         },
+        // 拨打: the number of another branch's call, though the caller holds it
+        { method: 'POST', url: '/api/calls/reveal', body: { purpose: 'campaign', campaignCallId: call.id } },
         {
           method: 'POST',
           url: '/api/campaigns',
@@ -380,6 +382,7 @@ const SCOPED: ScopedResource[] = [
     get: (id) => `/api/callbacks/${id}`,
     writes: async (_t, id) => [
       { method: 'POST', url: `/api/callbacks/${id}/result`, body: { reached: false, notes: 'x' } },
+      { method: 'POST', url: '/api/calls/reveal', body: { purpose: 'callback', callbackId: Number(id) } },
     ],
     tables: ['regulatory_callbacks', 'tasks', 'interactions'],
   },
