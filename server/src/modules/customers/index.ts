@@ -1,5 +1,12 @@
 // The customers module's public face: what other modules may call. Reach the module's data through these, not its
 // tables.
+
+export { setSmsOptOut } from './consent.ts';
 export { type DialContact, type DialNumber, numberToDial } from './dial.ts';
-export { recordInteraction, recordInteractions, type SystemInteraction } from './interactions.ts';
+export {
+  recordInteraction,
+  recordInteractions,
+  type SystemInteraction,
+  setInteractionOutcome,
+} from './interactions.ts';
 export { reassignOwners } from './owners.ts';

@@ -163,6 +163,19 @@ export async function recordInteractions(ctx: DbCtx, rows: SystemInteraction[]):
   return ids;
 }
 
+/** The outcome of a system entry changes afterwards (an SMS delivery report: delivered / undelivered). */
+export async function setInteractionOutcome(
+  ctx: DbCtx,
+  r: { id: number; customerId: number; outcome: string },
+): Promise<void> {
+  await ctx.db
+    .updateTable('interactions')
+    .set({ outcome: r.outcome.slice(0, 4000) })
+    .where('id', '=', r.id)
+    .where('customer_id', '=', r.customerId)
+    .execute();
+}
+
 /**
  * Records a hand-logged interaction (the route's; checks the permission, the customer's scope, the staff member and
  * the attachments, and audits). What the system records goes through recordInteraction.
