@@ -85,4 +85,32 @@ describe('configuration', () => {
     });
     expect(loadConfig({ DATABASE_URL: 'postgres://x@y/z' }).databaseUrl).toBe('postgres://x@y/z');
   });
+
+  it('has one upload limit per kind, and the import-file limits (docs/operations.md)', () => {
+    expect(loadConfig({}).uploads).toEqual({
+      attachmentMaxBytes: 10 * 1024 * 1024,
+      importMaxBytes: 20 * 1024 * 1024,
+      importMaxRows: 1_048_576,
+      xlsxMaxUncompressedBytes: 256 * 1024 * 1024,
+    });
+    expect(
+      loadConfig({
+        KEFU_UPLOAD_ATTACHMENT_MAX_BYTES: '5242880',
+        KEFU_UPLOAD_IMPORT_MAX_BYTES: '104857600',
+        KEFU_IMPORT_MAX_ROWS: '2000000',
+        KEFU_IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES: '1073741824',
+      }).uploads,
+    ).toEqual({
+      attachmentMaxBytes: 5_242_880,
+      importMaxBytes: 104_857_600,
+      importMaxRows: 2_000_000,
+      xlsxMaxUncompressedBytes: 1_073_741_824,
+    });
+    expect(() => loadConfig({ KEFU_UPLOAD_IMPORT_MAX_BYTES: '20MB' })).toThrow(
+      /KEFU_UPLOAD_IMPORT_MAX_BYTES/,
+    );
+    expect(() => loadConfig({ KEFU_UPLOAD_ATTACHMENT_MAX_BYTES: '10' })).toThrow(
+      /KEFU_UPLOAD_ATTACHMENT_MAX_BYTES/,
+    );
+  });
 });

@@ -1,9 +1,11 @@
 // HTTP routes of customer metrics: incremental upsert by customer code + period, file import (CSV/XLSX) with an
 // error file, and a customer's figures (current and by period).
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
 import { badRequest } from '../../platform/errors.ts';
+import { readUpload } from '../../platform/files.ts';
 import { requirePermission } from '../../platform/permissions.ts';
 import { commonErrors, ZIdParams } from '../../platform/schemas.ts';
 import { customerMetrics, importMetrics, upsertMetrics } from './service.ts';
@@ -84,9 +86,11 @@ export const metricRoutes: FastifyPluginAsyncZod = async (app) => {
       requirePermission(req.ctx.actor, 'customer.import');
       if (!req.isMultipart())
         throw badRequest('IMPORT_NO_FILE', 'Send the file as multipart/form-data', { file: 'is required' });
-      const file = await req.file({ limits: { fileSize: 50 * 1024 * 1024, files: 1 } });
-      if (!file) throw badRequest('IMPORT_NO_FILE', 'No file was sent', { file: 'is required' });
-      return importMetrics(req.ctx, file.filename, file.file);
+      // Read whole within the import limit (platform/files.ts) before any row is written: 413 beyond it, never
+      // a partial import of a cut file.
+      const upload = await readUpload(req, 'import');
+      if (!upload) throw badRequest('IMPORT_NO_FILE', 'No file was sent', { file: 'is required' });
+      return importMetrics(req.ctx, upload.part.filename, Readable.from([upload.content]));
     },
   );
   app.get(

@@ -267,7 +267,10 @@ export async function importMetrics(ctx: AuthedCtx, fileName: string, source: Re
       await flush(batch);
     }
   } catch (e) {
-    if (e instanceof FileFormatError) throw badRequest('IMPORT_FILE_INVALID', e.message, { file: 'INVALID' });
+    if (e instanceof FileFormatError)
+      throw e.reason === 'UNREADABLE'
+        ? badRequest('IMPORT_FILE_INVALID', e.message, { file: 'INVALID' })
+        : badRequest(e.code, e.message, { file: e.reason });
     throw e;
   }
   if (!headers) throw badRequest('IMPORT_EMPTY', 'The file is empty', { file: 'EMPTY' });

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { loadConfig } from '../../../config.ts';
 import { loadActor } from '../../../platform/auth.ts';
 import { openDatabase } from '../../../platform/bootstrap.ts';
+import { configureUploads } from '../../../platform/files.ts';
 import { importCustomers } from './service.ts';
 
 const say = (m: string) => process.stderr.write(`${m}\n`);
@@ -39,7 +40,10 @@ export function registerImportCommands(program: Command) {
       const mapping = opts.mapping ? JSON.parse(fs.readFileSync(opts.mapping, 'utf8')) : null;
       if (mapping && (typeof mapping !== 'object' || Array.isArray(mapping)))
         throw new Error('--mapping must hold a JSON object {"header": "fieldKey"}');
-      const opened = await openDatabase(loadConfig(), { log: say, poolSize: 4 });
+      const config = loadConfig();
+      // The import-file limits (rows, an XLSX's unpacked size) hold here as on the web; the upload limit does not.
+      configureUploads(config.uploads);
+      const opened = await openDatabase(config, { log: say, poolSize: 4 });
       const size = fs.statSync(file).size;
       const bar =
         process.stderr.isTTY && !opts.json

@@ -8,20 +8,37 @@ import { audit } from '../../../platform/audit.ts';
 import { loadActor } from '../../../platform/auth.ts';
 import { type AuthedCtx, withTx } from '../../../platform/context.ts';
 import { AppError, badRequest, conflict, notFound } from '../../../platform/errors.ts';
+import { fileTooLarge } from '../../../platform/files.ts';
 import { defineJob, enqueue } from '../../../platform/jobs.ts';
 import { requirePermission } from '../../../platform/permissions.ts';
 import { normalizeText } from '../normalize.ts';
 import type { Locale } from './fields.ts';
+import { checkXlsx } from './file-limits.ts';
 import { findMapping, listMappings } from './mappings.ts';
-import { readRecords } from './read.ts';
+import { FileFormatError, formatOf, readRecords } from './read.ts';
 import { appendChunk, readChunks } from './repo.ts';
 import { importableFields, importCustomers, loadImportFields, resolveMapping } from './service.ts';
 
 const CHUNK = 1 << 20;
-export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+/** The preview is bounded whatever the file holds: rows, columns, and characters a cell. */
+export const PREVIEW = { rows: 20, columns: 100, cellChars: 200 };
 
-/** Stores an uploaded file as a new job (status `uploaded`) without holding it in memory. */
-export async function storeUpload(ctx: AuthedCtx, fileName: string, stream: AsyncIterable<Buffer>) {
+const cut = (s: string) => (s.length > PREVIEW.cellChars ? `${s.slice(0, PREVIEW.cellChars - 1)}…` : s);
+
+/** A file the reader refused (a limit, an unreadable file) as a 400 naming the file. */
+const refusedFile = (e: FileFormatError) => badRequest(e.code, e.message, { file: e.reason });
+
+/**
+ * Stores an uploaded file as a new job (status `uploaded`) without holding it in memory. `truncated` tells whether
+ * the upload stopped at the import limit (413). An XLSX file is unpacked and checked within the limits here, so a
+ * zip bomb is refused at once (file-limits.ts).
+ */
+export async function storeUpload(
+  ctx: AuthedCtx,
+  fileName: string,
+  stream: AsyncIterable<Buffer>,
+  opts: { truncated?: () => boolean } = {},
+) {
   requirePermission(ctx.actor, 'customer.import');
   const name = fileName.replace(/[\\/]/g, '_').slice(-255) || 'import.csv';
   if (!/\.(csv|txt|xlsx)$/i.test(name))
@@ -38,6 +55,7 @@ export async function storeUpload(ctx: AuthedCtx, fileName: string, stream: Asyn
     .returning('id')
     .executeTakeFirstOrThrow();
   let size = 0;
+  let head: Buffer | null = null;
   let pending: Buffer[] = [];
   let pendingSize = 0;
   const flush = async () => {
@@ -48,6 +66,7 @@ export async function storeUpload(ctx: AuthedCtx, fileName: string, stream: Asyn
   };
   try {
     for await (const part of stream) {
+      head ??= part;
       size += part.length;
       pending.push(part);
       pendingSize += part.length;
@@ -58,9 +77,21 @@ export async function storeUpload(ctx: AuthedCtx, fileName: string, stream: Asyn
     await ctx.db.deleteFrom('import_jobs').where('id', '=', job.id).execute();
     throw e;
   }
-  if (size === 0) {
+  const refuse = async (e: Error) => {
     await ctx.db.deleteFrom('import_jobs').where('id', '=', job.id).execute();
-    throw badRequest('IMPORT_EMPTY', 'The file is empty', { file: 'is empty' });
+    return e;
+  };
+  if (opts.truncated?.()) throw await refuse(fileTooLarge('import'));
+  if (size === 0) throw await refuse(badRequest('IMPORT_EMPTY', 'The file is empty', { file: 'is empty' }));
+  if (formatOf(name, head ?? undefined) === 'xlsx') {
+    const parts: Buffer[] = [];
+    for await (const c of readChunks(ctx.db as Database, job.id, 'source')) parts.push(c);
+    try {
+      await checkXlsx(Buffer.concat(parts));
+    } catch (e) {
+      if (e instanceof FileFormatError) throw await refuse(refusedFile(e));
+      throw e;
+    }
   }
   try {
     await withTx(ctx, async (tx) => {
@@ -125,7 +156,10 @@ export async function listJobs(ctx: AuthedCtx, limit: number) {
   return (await qb.execute()).map(jobOut);
 }
 
-/** The first 20 rows, the automatic mapping of the header, every mappable field and the saved mappings. */
+/**
+ * The first rows (PREVIEW: 20 rows, 100 columns, each cell cut to 200 characters), the automatic mapping of the
+ * header, every mappable field and the saved mappings.
+ */
 export async function previewJob(ctx: AuthedCtx, id: number) {
   const job = await findJob(ctx, id);
   const locale = (ctx.actor.locale as Locale) ?? 'zh-CN';
@@ -136,14 +170,16 @@ export async function previewJob(ctx: AuthedCtx, id: number) {
   try {
     outer: for await (const batch of readRecords(source, job.file_name)) {
       for (const r of batch) {
-        if (!headers.length) headers = r.cells.map((h) => normalizeText(h) ?? '');
-        else rows.push(r);
-        if (rows.length >= 20) break outer;
+        const cells = r.cells.slice(0, PREVIEW.columns).map(cut);
+        if (!headers.length) headers = cells.map((h) => normalizeText(h) ?? '');
+        else rows.push({ line: r.line, cells });
+        if (rows.length >= PREVIEW.rows) break outer;
       }
     }
   } catch (e) {
     if (e instanceof AppError) throw e;
-    throw badRequest('IMPORT_FILE_UNREADABLE', (e as Error).message);
+    if (e instanceof FileFormatError) throw refusedFile(e);
+    throw badRequest('IMPORT_FILE_UNREADABLE', (e as Error).message, { file: 'UNREADABLE' });
   } finally {
     source.destroy();
   }

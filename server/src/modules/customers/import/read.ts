@@ -1,14 +1,24 @@
 // Reads an import file as rows of text cells, streamed so memory stays bounded whatever the file's size: CSV in
-// UTF-8 (with or without BOM) or GB18030/GBK as Chinese spreadsheet programs save it, and XLSX.
-import type { Readable } from 'node:stream';
+// UTF-8 (with or without BOM) or GB18030/GBK as Chinese spreadsheet programs save it, and XLSX. Within limits
+// (file-limits.ts): an XLSX's zip entries are unpacked and counted before exceljs reads it, every record is
+// checked for the row count and the cell length.
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import {
+  checkXlsx,
+  FileFormatError,
+  type ReadLimits,
+  readLimits,
+  recordChecker,
+  unpackedTooLarge,
+} from './file-limits.ts';
+
+export { FileFormatError } from './file-limits.ts';
 
 /** One record of the file; `line` is its row number as a spreadsheet shows it (the header is row 1). */
 export type SourceRow = { line: number; cells: string[] };
 export type SourceFormat = 'csv' | 'xlsx';
-
-export class FileFormatError extends Error {}
 
 export function formatOf(fileName: string, head?: Buffer): SourceFormat {
   if (head && head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 3 && head[3] === 4)
@@ -23,12 +33,20 @@ export async function* readRecords(
   source: Readable,
   fileName: string,
   onBytes?: (n: number) => void,
+  limits: ReadLimits = readLimits(),
 ): AsyncGenerator<SourceRow[]> {
   const counted = countBytes(source, onBytes);
   const first = await firstChunk(counted);
   if (!first) return;
-  if (formatOf(fileName, first.chunk) === 'xlsx') yield* readXlsx(first.rest());
-  else yield* readCsv(decodeText(first.chunk, first.rest()));
+  const records =
+    formatOf(fileName, first.chunk) === 'xlsx'
+      ? readXlsx(first.rest(), limits)
+      : readCsv(decodeText(first.chunk, first.rest()));
+  const check = recordChecker(limits);
+  for await (const batch of records) {
+    for (const r of batch) check(r);
+    yield batch;
+  }
 }
 
 async function* countBytes(source: Readable, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
@@ -270,10 +288,23 @@ function pickDelimiter(header: string): string {
   return ',';
 }
 
-/** The first worksheet of an XLSX workbook, read with exceljs's streaming reader. */
-async function* readXlsx(chunks: AsyncGenerator<Buffer>): AsyncGenerator<SourceRow[]> {
-  const { Readable } = await import('node:stream');
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(chunks), {
+/**
+ * The first worksheet of an XLSX workbook, read with exceljs's streaming reader — after the whole (compressed)
+ * file was checked within the limits: no more of it is kept in memory than its compressed size.
+ */
+async function* readXlsx(chunks: AsyncGenerator<Buffer>, limits: ReadLimits): AsyncGenerator<SourceRow[]> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const c of chunks) {
+    size += c.length;
+    // A compressed file larger than what it may unpack to is over the limit already.
+    if (size > limits.xlsxMaxUncompressedBytes) throw unpackedTooLarge(limits);
+    parts.push(c);
+  }
+  const zip = Buffer.concat(parts);
+  parts.length = 0;
+  await checkXlsx(zip, limits);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(slices(zip)), {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
     styles: 'cache',
@@ -297,6 +328,10 @@ async function* readXlsx(chunks: AsyncGenerator<Buffer>): AsyncGenerator<SourceR
     break; // only the first sheet
   }
   if (out.length) yield out;
+}
+
+function* slices(b: Buffer, size = 1 << 20) {
+  for (let i = 0; i < b.length; i += size) yield b.subarray(i, Math.min(b.length, i + size));
 }
 
 function cellText(v: unknown): string {

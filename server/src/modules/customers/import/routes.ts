@@ -5,20 +5,12 @@ import { z } from 'zod';
 import type { Database } from '../../../db/index.ts';
 import { requireActor } from '../../../platform/context.ts';
 import { badRequest } from '../../../platform/errors.ts';
+import { multipartLimits } from '../../../platform/files.ts';
 import { requirePermission } from '../../../platform/permissions.ts';
 import { commonErrors, named, ZIdParams, ZOk } from '../../../platform/schemas.ts';
 import { exportCustomers } from '../export/service.ts';
 import { ZCustomerQuery } from '../schema.ts';
-import {
-  errorFile,
-  findJob,
-  jobOut,
-  listJobs,
-  MAX_UPLOAD_BYTES,
-  previewJob,
-  runJob,
-  storeUpload,
-} from './jobs.ts';
+import { errorFile, findJob, jobOut, listJobs, previewJob, runJob, storeUpload } from './jobs.ts';
 import { createMapping, deleteMapping, listMappings, updateMapping } from './mappings.ts';
 import { importableFields } from './service.ts';
 
@@ -100,15 +92,12 @@ export const customerImportRoutes: FastifyPluginAsyncZod = async (app) => {
       requirePermission(req.ctx.actor, 'customer.import');
       if (!req.isMultipart())
         throw badRequest('IMPORT_NO_FILE', 'Send the file as multipart/form-data', { file: 'is required' });
-      const file = await req.file({ limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } });
+      // Within the import limit (platform/files.ts, KEFU_UPLOAD_IMPORT_MAX_BYTES): beyond it 413 FILE_TOO_LARGE.
+      const file = await req.file(multipartLimits('import'));
       if (!file) throw badRequest('IMPORT_NO_FILE', 'No file was sent', { file: 'is required' });
-      const id = await storeUpload(req.ctx, file.filename, file.file);
-      if (file.file.truncated) {
-        await req.ctx.db.deleteFrom('import_jobs').where('id', '=', id).execute();
-        throw badRequest('IMPORT_FILE_TOO_LARGE', `The file is larger than ${MAX_UPLOAD_BYTES >> 20} MB`, {
-          file: 'is too large',
-        });
-      }
+      const id = await storeUpload(req.ctx, file.filename, file.file, {
+        truncated: () => file.file.truncated,
+      });
       return jobOut(await findJob(req.ctx, id));
     },
   );

@@ -456,7 +456,7 @@ export async function importCustomers(ctx: ImportCtx, opts: ImportOptions): Prom
       .where('id', '=', jobId)
       .execute()
       .catch(() => {});
-    if (e instanceof FileFormatError) throw badRequest('IMPORT_FILE_UNREADABLE', e.message);
+    if (e instanceof FileFormatError) throw badRequest(e.code, e.message, { file: e.reason });
     throw e;
   } finally {
     await new Promise<void>((r) => (localErrors ? localErrors.end(r) : r()));
