@@ -25,6 +25,8 @@ export default function NoticesPage() {
   const resend = useResend();
   const q = useQuery({
     queryKey: ['notices', 'list', view],
+    // The SMS and email legs and the customers' own confirmations change while the list is open.
+    refetchInterval: 30_000,
     queryFn: () =>
       call(
         api.GET('/api/notices', {

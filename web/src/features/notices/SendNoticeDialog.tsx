@@ -28,6 +28,8 @@ export function SendNoticeDialog(props: { onClose: () => void }) {
   const [customers, setCustomers] = useState<Pick[]>([]);
   const [failures, setFailures] = useState<string[]>([]);
   const [missing, setMissing] = useState(false);
+  // The picker starts empty again after each pick (the chosen customers show as tags below it).
+  const [pickerKey, setPickerKey] = useState(0);
   const template = (kind: Kind) => ({
     title: t(`notices:templates.${kind}.title`),
     body: t(`notices:templates.${kind}.body`),
@@ -101,11 +103,12 @@ export function SendNoticeDialog(props: { onClose: () => void }) {
         >
           <Flex vertical gap={8}>
             <CustomerPicker
-              value={null}
+              key={pickerKey}
               testId="notice-customer-picker"
               onPick={(c) => {
                 setMissing(false);
                 setCustomers((cs) => (cs.some((x) => x.id === c.id) ? cs : [...cs, c]));
+                setPickerKey((k) => k + 1);
               }}
             />
             {customers.length > 0 && (
