@@ -23,11 +23,7 @@ export const NO_SCREEN_YET: Record<string, string> = {
   'POST /api/callbacks/rules': TO_BUILD,
   'POST /api/callbacks/rules/{id}/draw': TO_BUILD,
   'POST /api/callbacks/rules/{id}/generate': TO_BUILD,
-  'POST /api/calls/reveal': TO_BUILD,
   'PUT /api/sms/opt-out/{customerId}': TO_BUILD,
-  'POST /api/suitability/category-requests/{id}/decide': TO_BUILD,
-  'POST /api/suitability/customers/{customerId}/category-requests': TO_BUILD,
-  'POST /api/suitability/products': TO_BUILD,
   'POST /api/suitability/questionnaires': TO_BUILD,
   'POST /api/tickets/{id}/hand-back': TO_BUILD,
 };

@@ -1,5 +1,6 @@
 // 适当性评估: a staff-assisted risk questionnaire for one customer (score → C1–C5 by the server's bands), the
-// current assessment and history, and the product-match check whose mismatch warning must be acknowledged.
+// current assessment and history, the investor-category requests (professional ↔ ordinary), and the product-match
+// check whose mismatch warning must be acknowledged.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Checkbox, Col, Empty, Form, Modal, Radio, Row, Select, Table, Tag } from 'antd';
 import dayjs from 'dayjs';
@@ -10,6 +11,7 @@ import { type ApiData, api, call } from '../../app/api/client';
 import { useShowError } from '../../app/errors';
 import { useCan } from '../../app/session';
 import { PageHeader } from '../../app/ui/PageHeader';
+import { CategoryCard } from './CategoryCard';
 import { OffersTable } from './OffersTable';
 
 type Assessment = NonNullable<ApiData<'/api/suitability/customers/{customerId}', 'get'>['current']>;
@@ -251,6 +253,11 @@ export default function SuitabilityPage() {
                 <Empty description={t('outreach:suit.none')} />
               )}
             </Card>
+            <CategoryCard
+              customerId={customerId}
+              professional={!!cur?.professional}
+              requests={s.data?.categoryRequests ?? []}
+            />
             <Card size="small" title={t('outreach:suit.offers')} style={{ marginBottom: 16 }}>
               <OffersTable offers={s.data?.offers ?? []} />
             </Card>

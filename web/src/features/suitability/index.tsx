@@ -1,10 +1,15 @@
-import { SafetyCertificateOutlined } from '@ant-design/icons';
+import { AuditOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { defineFeature } from '../../app/feature';
 
 export default defineFeature({
   id: 'suitability',
   routes: [
     { path: 'outreach/suitability', page: () => import('./SuitabilityPage'), permission: 'suitability.read' },
+    {
+      path: 'outreach/suitability-products',
+      page: () => import('./ProductsPage'),
+      permission: 'suitability.read',
+    },
     {
       path: 'outreach/suitability/:customerId',
       page: () => import('./SuitabilityPage'),
@@ -28,6 +33,14 @@ export default defineFeature({
       icon: <SafetyCertificateOutlined />,
       permission: 'suitability.read',
       order: 30,
+    },
+    {
+      group: 'outreach',
+      path: '/outreach/suitability-products',
+      label: 'outreach:menu.suitabilityProducts',
+      icon: <AuditOutlined />,
+      permission: 'suitability.read',
+      order: 31,
     },
   ],
 });
