@@ -209,8 +209,9 @@ export default function VisitsPage() {
     setParams(p, { replace: true });
   };
 
-  const start = mode === 'week' ? weekStart(anchor) : weekStart(anchor.startOf('month'));
-  const end = mode === 'week' ? start.add(6, 'day') : start.add(41, 'day');
+  // the month grid shows six weeks; in English it starts on Sunday, so one day more in front
+  const start = mode === 'week' ? weekStart(anchor) : weekStart(anchor.startOf('month')).subtract(1, 'day');
+  const end = mode === 'week' ? start.add(6, 'day') : start.add(42, 'day');
   const list = useVisits({ view: 'all', from: day(start), to: day(end), managerId: managerId ?? undefined });
   const overdue = useVisits({ view: 'overdue', managerId: managerId ?? undefined });
   const byDay = useMemo(() => {
