@@ -146,14 +146,20 @@ describe('trading days and the yearly arrangement', () => {
     const mine = async () =>
       t.db
         .selectFrom('notifications')
-        .select(['user_id', 'kind', 'ticket_id'])
+        .select(['user_id', 'kind', 'ticket_id', 'params'])
         .where('title', '=', title)
         .execute();
     await remindArrangements(t.db, new Date('2026-10-31T12:00:00+08:00'));
     expect(await mine()).toEqual([]);
     await remindArrangements(t.db, new Date('2026-11-01T09:00:00+08:00'));
     const first = await mine();
-    expect(first).toContainEqual({ user_id: adminId, kind: 'warning', ticket_id: null });
+    // Stored as a kind with parameters: each reader's language renders it.
+    expect(first).toContainEqual({
+      user_id: adminId,
+      kind: 'arrangement_missing',
+      ticket_id: null,
+      params: { year: 2027, calendar: other.body.name, calendarId: other.body.id },
+    });
     // An agent administers no settings and is not told.
     expect(first.map((n) => n.user_id)).not.toContain(await userId('agent'));
     await remindArrangements(t.db, new Date('2026-11-02T09:00:00+08:00'));

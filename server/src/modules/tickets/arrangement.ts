@@ -97,11 +97,12 @@ export async function remindArrangements(db: Db, now = new Date()) {
         .insertInto('notifications')
         .values({
           user_id: userId,
-          kind: 'warning',
+          kind: 'arrangement_missing',
           ticket_id: null,
           title,
-          body: `calendar:${w.calendarId}:${w.year}`,
-        } as never)
+          body: null,
+          params: JSON.stringify({ year: w.year, calendar: w.calendarName, calendarId: w.calendarId }),
+        })
         .execute();
       n++;
     }

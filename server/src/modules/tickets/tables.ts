@@ -216,7 +216,16 @@ export interface CorrectiveActionTable {
 export interface NotificationTable {
   id: Id;
   user_id: number;
-  kind: 'assigned' | 'transferred' | 'warning' | 'breach' | 'message' | 'rated' | 'note' | 'handed_back';
+  kind:
+    | 'assigned'
+    | 'transferred'
+    | 'warning'
+    | 'breach'
+    | 'message'
+    | 'rated'
+    | 'note'
+    | 'handed_back'
+    | 'arrangement_missing';
   ticket_id: number | null;
   title: string;
   body: string | null;

@@ -39,6 +39,7 @@ export default function NotificationBell() {
               if (!n.readAt) await read(n.id);
               setOpen(false);
               if (n.ticketId) navigate(`/tickets/${n.ticketId}`);
+              else if (n.kind === 'arrangement_missing') navigate('/admin/calendars');
             }}
           >
             <List.Item.Meta
