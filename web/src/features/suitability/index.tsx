@@ -1,4 +1,4 @@
-import { AuditOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
+import { AuditOutlined, FormOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { defineFeature } from '../../app/feature';
 
 export default defineFeature({
@@ -8,6 +8,11 @@ export default defineFeature({
     {
       path: 'outreach/suitability-products',
       page: () => import('./ProductsPage'),
+      permission: 'suitability.read',
+    },
+    {
+      path: 'outreach/suitability-questionnaires',
+      page: () => import('./QuestionnairesPage'),
       permission: 'suitability.read',
     },
     {
@@ -41,6 +46,14 @@ export default defineFeature({
       icon: <AuditOutlined />,
       permission: 'suitability.read',
       order: 31,
+    },
+    {
+      group: 'outreach',
+      path: '/outreach/suitability-questionnaires',
+      label: 'outreach:menu.suitabilityQuestionnaires',
+      icon: <FormOutlined />,
+      permission: 'suitability.read',
+      order: 32,
     },
   ],
 });
