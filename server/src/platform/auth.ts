@@ -59,6 +59,11 @@ export async function deleteSession(db: Database, token: string) {
   await db.deleteFrom('sessions').where('id', '=', tokenId(token)).execute();
 }
 
+/** Ends every session of a user (disabled, or the password reset), in the caller's transaction. */
+export async function endUserSessions(db: Database, userId: number) {
+  await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+}
+
 /**
  * Finds the live session of a token and loads the acting user with their roles in ONE query (it runs on every
  * request), then slides the session's expiry at most once a minute.

@@ -13,8 +13,9 @@ import { requirePermission, scopeToBranch } from '../../platform/permissions.ts'
 import { timeZone, zoneSql } from '../../platform/time.ts';
 import { addBusinessDays, type CalendarSpec } from '../calendar/engine.ts';
 import { defaultCalendarId, loadCalendarSpec } from '../calendar/service.ts';
-import { scopeSql, taskAssigneeSql, taskDeskSql } from '../campaigns/service.ts';
+import { scopeSql } from '../campaigns/service.ts';
 import { recordInteraction } from '../customers/index.ts';
+import { closeGeneratedTasks, createGeneratedTasks } from '../tasks/index.ts';
 
 /** What a regulatory callback verifies (回访内容). */
 export const CALLBACK_QUESTIONS = [
@@ -52,7 +53,9 @@ const ruleOut = (r: Rule) => ({
 
 /** Mon–Fri 09:00–17:00 in the firm's time zone when no calendar is defined. */
 const FALLBACK: CalendarSpec = {
-  timezone: timeZone(),
+  get timezone() {
+    return timeZone(); // read when used, not at import
+  },
   week: Object.fromEntries([1, 2, 3, 4, 5].map((d) => [d, [[540, 1020]]])) as CalendarSpec['week'],
   days: {},
 };
@@ -137,32 +140,32 @@ async function insertCallbacks(
   sampleYear: number,
 ) {
   if (!rows.length) return 0;
-  const res = await sql<{ n: number }>`
-    with v as (
-      select * from unnest(${rows.map((r) => r.customer_id)}::bigint[], ${rows.map((r) => r.branch_id)}::bigint[],
-                           ${rows.map((r) => r.owner_id)}::bigint[], ${rows.map((r) => r.due_at.toISOString())}::timestamptz[])
-               as v(customer_id, branch_id, owner_id, due_at)
-    ), cb as (
-      insert into regulatory_callbacks (rule_id, kind, customer_id, branch_id, sample_year, due_at)
-      select ${rule.id}, ${rule.kind}, customer_id, branch_id, ${sampleYear}, due_at from v
-      on conflict (rule_id, customer_id, sample_year) do nothing
-      returning id, customer_id, branch_id, due_at
-    ), tk as (
-      insert into tasks (title, kind, customer_id, branch_id, assignee_id, department_id, due_at, source_kind, source_id)
-      select ${`监管回访 ${rule.name}`.slice(0, 200)}, 'call', x.customer_id, x.branch_id, x.assignee,
-             ${taskDeskSql(sql.ref('x.assignee'))}, x.due_at, 'callback', x.id
-        from (select cb.*, ${taskAssigneeSql(sql.ref('v.owner_id'), sql.ref('cb.branch_id'))} as assignee
-                from cb join v on v.customer_id = cb.customer_id) x
-      on conflict (source_kind, source_id, customer_id) where source_kind in ('callback','suitability','notice') do nothing
-      returning id
-    )
-    select (select count(*)::int from cb) + 0 * (select count(*) from tk) as n`.execute(db);
-  // Rows inserted by a statement are not visible to its other parts: the link to the task is a second statement.
-  await sql`update regulatory_callbacks r set task_id = t.id from tasks t
-             where r.rule_id = ${rule.id} and r.task_id is null and t.source_kind = 'callback' and t.source_id = r.id`.execute(
-    db,
+  const ids = rows.map((r) => r.customer_id);
+  const owners = rows.map((r) => r.owner_id);
+  const created = await sql<{ id: number; customer_id: number }>`
+    insert into regulatory_callbacks (rule_id, kind, customer_id, branch_id, sample_year, due_at)
+    select ${rule.id}, ${rule.kind}, v.customer_id, v.branch_id, ${sampleYear}, v.due_at
+      from unnest(${ids}::bigint[], ${rows.map((r) => r.branch_id)}::bigint[],
+                  ${rows.map((r) => r.due_at.toISOString())}::timestamptz[]) as v(customer_id, branch_id, due_at)
+    on conflict (rule_id, customer_id, sample_year) do nothing
+    returning id::int, customer_id::int`.execute(db);
+  if (!created.rows.length) return 0;
+  // One call task per new callback, for the customer's owner (routed like all generated work).
+  const tasks = await createGeneratedTasks(
+    { db },
+    sql`
+      select ${`监管回访 ${rule.name}`.slice(0, 200)}::text as title, null::text as description, 'call' as kind,
+             cb.customer_id, cb.branch_id, o.owner_id as assignee_id, null::bigint as department_id, cb.due_at,
+             'callback' as source_kind, cb.id as source_id, null::bigint as created_by
+        from regulatory_callbacks cb
+        join unnest(${ids}::bigint[], ${owners}::bigint[]) as o(customer_id, owner_id) on o.customer_id = cb.customer_id
+       where cb.id = any(${created.rows.map((r) => r.id)}::bigint[])`,
   );
-  return res.rows[0].n;
+  if (tasks.length)
+    await sql`update regulatory_callbacks r set task_id = t.task_id
+                from unnest(${tasks.map((x) => x.sourceId)}::bigint[], ${tasks.map((x) => x.id)}::bigint[]) as t(id, task_id)
+               where r.id = t.id`.execute(db);
+  return created.rows.length;
 }
 
 /**
@@ -407,19 +410,11 @@ export async function recordCallbackResult(
       .returningAll()
       .executeTakeFirstOrThrow();
     if (r.task_id)
-      await tx.db
-        .updateTable('tasks')
-        .set({
-          status: 'done',
-          outcome: status,
-          completed_at: new Date(),
-          completed_by: ctx.actor.id,
-          version: sql`version + 1`,
-          updated_at: sql`now()`,
-        })
-        .where('id', '=', r.task_id)
-        .where('status', '=', 'open')
-        .execute();
+      await closeGeneratedTasks(
+        tx,
+        { taskId: r.task_id },
+        { status: 'done', outcome: status, by: ctx.actor.id },
+      );
     await recordInteraction(tx, {
       customerId: r.customer_id,
       channel: 'phone_out',

@@ -20,7 +20,7 @@ import { recordInteraction } from '../customers/index.ts';
 import { maskPii } from '../customers/mask.ts';
 import { customerSearchQuery } from '../customers/search.ts';
 import { segmentCustomerQuery } from '../segments/service.ts';
-import { checkPlaceholders } from './sms-routes.ts';
+import { checkPlaceholders } from './sms.ts';
 import type { CallOutcome, CampaignQuestion } from './tables.ts';
 
 export const OUTCOMES: CallOutcome[] = [

@@ -1,8 +1,10 @@
-// What the customer agreed to receive: the campaign-text opt-out (risk notices are sent regardless).
+// Flags on the customer set outside the customer form: the campaign-text opt-out (what the customer agreed to
+// receive; risk notices are sent regardless) and the key-customer flag (one-to-one service by the owner).
+import { sql } from 'kysely';
 import { audit } from '../../platform/audit.ts';
 import type { AuthedCtx } from '../../platform/context.ts';
 import { requirePermission } from '../../platform/permissions.ts';
-import { assertCustomerVisible, inTx } from './repo.ts';
+import { assertCustomerVisible, insertHistory, inTx, lockCustomer } from './repo.ts';
 
 /** Sets whether the customer receives campaign texts; audited with before and after. */
 export async function setSmsOptOut(ctx: AuthedCtx, customerId: number, optOut: boolean) {
@@ -25,5 +27,41 @@ export async function setSmsOptOut(ctx: AuthedCtx, customerId: number, optOut: b
       after: { smsOptOut: optOut },
     });
     return { customerId: c.id, optOut };
+  });
+}
+
+/** Flags or unflags a key customer (one-to-one service by the owner), with history and audit. */
+export async function setKeyCustomer(ctx: AuthedCtx, customerId: number, keyCustomer: boolean) {
+  requirePermission(ctx.actor, 'customer.write');
+  return inTx(ctx, async (tx) => {
+    const c = await lockCustomer(tx, customerId);
+    const before = await tx.db
+      .selectFrom('customers')
+      .select('key_customer')
+      .where('id', '=', customerId)
+      .executeTakeFirstOrThrow();
+    const was = before.key_customer;
+    if (was !== keyCustomer) {
+      await tx.db
+        .updateTable('customers')
+        .set({
+          key_customer: keyCustomer,
+          updated_at: sql`now()`,
+          updated_by: ctx.actor.id,
+          version: sql`version + 1`,
+        })
+        .where('id', '=', customerId)
+        .execute();
+      await insertHistory(tx, customerId, [{ field: 'keyCustomer', old_value: was, new_value: keyCustomer }]);
+      await audit(tx, {
+        action: 'customer.key_customer',
+        entity: 'customer',
+        entityId: customerId,
+        branchId: c.branch_id,
+        before: { keyCustomer: was },
+        after: { keyCustomer },
+      });
+    }
+    return { customerId, keyCustomer };
   });
 }

@@ -1,7 +1,7 @@
 // The customers module's public face: what other modules may call. Reach the module's data through these, not its
 // tables.
 
-export { setSmsOptOut } from './consent.ts';
+export { setKeyCustomer, setSmsOptOut } from './consent.ts';
 export { type DialContact, type DialNumber, numberToDial } from './dial.ts';
 export {
   recordInteraction,

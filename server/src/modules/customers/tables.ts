@@ -45,6 +45,8 @@ export interface CustomerTable {
   contact_names: Generated<string[]>;
   contact_phones: Generated<string[]>;
   sms_opt_out: Generated<boolean>;
+  /** Served one to one by the owner (migration 20261122_3000). */
+  key_customer: Generated<boolean>;
   last_contact_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   search_text: GeneratedCol<string>;
   phone_digits: GeneratedCol<string>;

@@ -100,30 +100,3 @@ export async function managerPortfolio(ctx: AuthedCtx, managerId: number) {
     })),
   };
 }
-
-/** Flags or unflags a key customer (one-to-one service by the owner), with history and audit. */
-export async function setKeyCustomer(ctx: AuthedCtx, customerId: number, keyCustomer: boolean) {
-  requirePermission(ctx.actor, 'customer.write');
-  return withTx(ctx, async (tx) => {
-    const t = { ...ctx, db: tx.db } as AuthedCtx;
-    const c = await lockCustomer(t, customerId);
-    const before = await sql<{
-      k: boolean;
-    }>`select key_customer as k from customers where id = ${customerId}`.execute(tx.db);
-    const was = before.rows[0].k;
-    if (was !== keyCustomer) {
-      await sql`update customers set key_customer = ${keyCustomer}, updated_at = now(), updated_by = ${ctx.actor.id},
-                 version = version + 1 where id = ${customerId}`.execute(tx.db);
-      await insertHistory(t, customerId, [{ field: 'keyCustomer', old_value: was, new_value: keyCustomer }]);
-      await audit(tx, {
-        action: 'customer.key_customer',
-        entity: 'customer',
-        entityId: customerId,
-        branchId: c.branch_id,
-        before: { keyCustomer: was },
-        after: { keyCustomer },
-      });
-    }
-    return { customerId, keyCustomer };
-  });
-}

@@ -4,7 +4,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
 import { commonErrors, named, ZId, ZIdParams, ZLimit } from '../../platform/schemas.ts';
-import { managerPortfolio, setKeyCustomer } from './portfolio.ts';
+import { setKeyCustomer } from '../customers/index.ts';
+import { managerPortfolio } from './portfolio.ts';
 import { handoverItems, handoverReport, listHandovers, previewHandover, runHandover } from './service.ts';
 
 const ZInput = z.object({

@@ -1,7 +1,7 @@
 // Staff accounts: created and changed by administrators within their branch scope, never with more power than they hold.
 import { sql } from 'kysely';
 import { audit, diff } from '../../platform/audit.ts';
-import { hashPassword, passwordProblem } from '../../platform/auth.ts';
+import { endUserSessions, hashPassword, passwordProblem } from '../../platform/auth.ts';
 import { type AuthedCtx, withTx } from '../../platform/context.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { assertInScope, requirePermission, scopeToBranch } from '../../platform/permissions.ts';
@@ -329,7 +329,7 @@ export async function updateUser(
           .values(roles.map((r) => ({ user_id: id, role_id: r.id })))
           .execute();
     }
-    if (input.status === 'disabled') await tx.db.deleteFrom('sessions').where('user_id', '=', id).execute();
+    if (input.status === 'disabled') await endUserSessions(tx.db, id);
     const d = diff({ ...before, roles: beforeRoles }, { ...after, roles: input.roles ?? beforeRoles });
     await audit(tx, {
       action: 'user.updated',
@@ -369,7 +369,7 @@ export async function resetPassword(ctx: AuthedCtx, id: number, password: string
       })
       .where('id', '=', id)
       .execute();
-    await tx.db.deleteFrom('sessions').where('user_id', '=', id).execute();
+    await endUserSessions(tx.db, id);
     await audit(tx, { action: 'user.password_reset', entity: 'user', entityId: id, branchId: u.branch_id });
   });
 }
