@@ -178,5 +178,14 @@ describe('calendars', () => {
       working: true,
       statutory: null,
     });
+    // Saving an empty year withdraws the arrangement: the statutory holidays and the warning are back.
+    await t.call(admin, 'PUT', `/api/calendars/${c.id}/years/2027`, { days: [] });
+    expect(await mine(new Date('2026-11-15T10:00:00+08:00'))).toEqual([2027]);
+    const back = (await t.call(admin, 'GET', `/api/calendars/${c.id}/years/2027/facts`)).body;
+    expect(back.arranged).toBe(false);
+    expect(back.days.find((d: any) => d.day === '2027-02-08')).toMatchObject({
+      working: false,
+      statutory: '春节',
+    });
   });
 });

@@ -222,11 +222,19 @@ export async function setCalendarYear(ctx: AuthedCtx, id: number, year: number, 
       .set({ updated_at: sql`now()`, version: sql`version + 1` })
       .where('id', '=', id)
       .execute();
-    await tx.db
-      .insertInto('calendar_years')
-      .values({ calendar_id: id, year })
-      .onConflict((oc) => oc.columns(['calendar_id', 'year']).doUpdateSet({ arranged_at: sql`now()` }))
-      .execute();
+    // An empty list is no arrangement: the year falls back to the statutory holidays (and stays provisional).
+    if (days.length)
+      await tx.db
+        .insertInto('calendar_years')
+        .values({ calendar_id: id, year })
+        .onConflict((oc) => oc.columns(['calendar_id', 'year']).doUpdateSet({ arranged_at: sql`now()` }))
+        .execute();
+    else
+      await tx.db
+        .deleteFrom('calendar_years')
+        .where('calendar_id', '=', id)
+        .where('year', '=', year)
+        .execute();
     for (const fn of yearSavedListeners) await fn(tx.db, { calendarId: id, year });
     const after = await listCalendarDays(tx as AuthedCtx, id, year);
     await audit(tx, {

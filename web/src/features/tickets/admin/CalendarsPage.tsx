@@ -86,7 +86,8 @@ function Month({
           const key = c.format('YYYY-MM-DD');
           const x = days.get(key);
           const f = facts.get(key);
-          const statutory = !x && f?.statutory;
+          // A statutory holiday of a year without an arrangement (also when pre-filled for entering it): dashed.
+          const statutory = !!f?.statutory && (!x || x.kind === 'holiday');
           const weekend = c.day() === 0 || c.day() === 6;
           const bg =
             x?.kind === 'holiday' || statutory ? '#fff1f0' : x?.kind === 'workday' ? '#e6f4ff' : undefined;
@@ -179,7 +180,21 @@ export default function CalendarsPage() {
   });
   const facts = new Map((factsQ.data?.days ?? []).map((d) => [d.day, d as Fact]));
   const [days, setDays] = useState(new Map<string, Day>());
-  useEffect(() => setDays(new Map((yearQ.data ?? []).map((d) => [d.day, d as Day]))), [yearQ.data]);
+  // A year without an arrangement starts from its statutory holidays, so entering the State Council's arrangement
+  // only adds the extended days and the make-up working days (调休).
+  useEffect(() => {
+    const entered = yearQ.data ?? [];
+    if (entered.length || !factsQ.data || factsQ.data.arranged || factsQ.data.year !== year)
+      setDays(new Map(entered.map((d) => [d.day, d as Day])));
+    else
+      setDays(
+        new Map(
+          factsQ.data.days
+            .filter((d) => d.statutory)
+            .map((d) => [d.day, { day: d.day, kind: 'holiday', name: d.statutory, hours: null } as Day]),
+        ),
+      );
+  }, [yearQ.data, factsQ.data, year]);
   useEffect(() => {
     if (current)
       form.setFieldsValue({
