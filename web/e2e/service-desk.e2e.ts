@@ -1,6 +1,9 @@
-// Journey (issue #4, acceptance 1): an agent takes a complaint by phone from an existing customer, links the FAQ
-// article, and passes the work to the settlement department (结算部) with a reason; the department's user answers
-// in an internal note; the agent — still the first-contact owner — replies to the customer, resolves and closes.
+// Journey (issue #4, acceptance 1; issue 16, acceptance 5): an agent takes a complaint by phone from an existing
+// customer — it cannot be resolved before the acceptance decision (受理) and a root cause —, links the FAQ article,
+// and passes the work to the settlement department (结算部) with a reason; the department's user, offered note and
+// hand-back only, answers in an internal note and hands the work back (回转) with its answer; the agent — still the
+// first-contact owner — sees both in the bell and the answer on the ticket, replies to the customer, resolves and
+// closes.
 // The customer receives the emails (from a real SMTP peer), opens the rating link from the close email and rates
 // 4 of 5 on the public page; the supervisor sees the rating and the ticket's whole transfer history.
 import type { Browser, Page } from 'playwright-core';
@@ -38,6 +41,7 @@ describe('Service desk journey', () => {
   let customer: Customer;
   const reason = '客户对保证金计算有异议，需结算部核对当日结算价';
   const subject = '投诉：保证金计算与结算单不一致';
+  const answer = '已核对：交易所自今日起将保证金比例由 10% 提高至 12%，结算单无误，请向客户解释。';
 
   beforeAll(async () => {
     browser = await launch();
@@ -86,10 +90,21 @@ describe('Service desk journey', () => {
     await page.getByTestId('sla-acceptance').waitFor();
     expect(await text(page.getByTestId('complaint-card'))).toContain('公司渠道');
 
-    // the complaint is accepted (the acceptance deadline is met)
+    // not resolvable before the acceptance decision and a root cause: the server says so, the status stays
+    await page.getByTestId('complaint-resolve-needs').waitFor();
+    await page.getByTestId('status-resolve').click();
+    await page.getByTestId('confirm-ok').click();
+    await page.getByText('投诉须先作出受理决定并填写根因，才能解决').first().waitFor();
+    expect(await text(page.getByTestId('ticket-status'))).not.toContain('已解决');
+
+    // the complaint is accepted; saving says the decision becomes read-only (the acceptance clock stops)
     await pick(page, 'complaint-accepted', '受理');
     await page.getByTestId('complaint-save').click();
+    await page.getByText('受理决定（受理）保存后不能更改').waitFor();
+    await screenshot(page, 'service-desk-complaint-confirm');
+    await page.getByTestId('complaint-save-confirm').click();
     await page.getByTestId('sla-acceptance').getByText('已达成').waitFor();
+    await page.getByTestId('complaint-decided').waitFor();
 
     // link the FAQ article on margin calculation
     await pick(page, 'kb-link-search', '保证金如何计算', '保证金');
@@ -114,18 +129,57 @@ describe('Service desk journey', () => {
     await page.context().close();
   });
 
-  it('the settlement department answers in an internal note', async () => {
+  it('the settlement department, offered note and hand-back only, answers in a note and hands the work back', async () => {
     page = await newPage(browser);
     await signIn(page, 'settlement');
     await page.goto(ticketUrl);
     await page.getByTestId('ticket-header').waitFor();
-    await page.getByTestId('composer-mode').getByText('内部备注').click();
+    // 内转外不转: the owner speaks to the customer; the department sees no reply, resolve or close
+    await page.getByTestId('department-view').waitFor();
+    expect(await text(page.getByTestId('department-view'))).toContain('李客服');
+    expect(await text(page.getByTestId('composer-mode'))).not.toContain('回复客户');
+    expect(await page.getByTestId('status-resolve').count()).toBe(0);
+    expect(await page.getByTestId('status-close').count()).toBe(0);
     await page
       .getByTestId('composer-body')
-      .fill('已核对：昨日该合约结算价上调，且交易所自今日起将保证金比例由 10% 提高至 12%，结算单无误。');
+      .fill('正在核对：昨日该合约结算价上调，交易所自今日起将保证金比例由 10% 提高至 12%。');
     await page.getByTestId('composer-send').click();
     await page.getByTestId('message-internal').first().waitFor();
-    expect(await text(page.getByTestId('message-internal').first())).toContain('结算单无误');
+    // people by name and team, never as an id
+    expect(await text(page.getByTestId('message-author').first())).toContain('孙结算 · 结算部');
+
+    await page.getByTestId('hand-back-open').click();
+    await page.getByTestId('hand-back-answer').fill(answer);
+    await screenshot(page, 'service-desk-hand-back');
+    await page.getByTestId('hand-back-submit').click();
+    await page.getByTestId('hop-hand-back').waitFor();
+    expect(await text(page.getByTestId('hop-hand-back'))).toContain('结算单无误');
+    expect(await text(page.getByTestId('ticket-assignee'))).toContain('李客服');
+    expect(await page.getByTestId('hand-back-open').count()).toBe(0);
+    const history = await text(page.getByTestId('hop-history'));
+    expect(history).not.toMatch(/#\d/);
+    await page.context().close();
+  });
+
+  it('the owner sees the note and the hand-back in the bell, and the answer on the ticket', async () => {
+    page = await newPage(browser);
+    await signIn(page, 'agent');
+    await page.goto('/');
+    await page.getByTestId('notification-bell').click();
+    const back = page.getByTestId('notification-handed_back').filter({ hasText: ticketNumber }).first();
+    await back.waitFor();
+    expect(await text(back)).toContain('孙结算（结算部）已回转');
+    const note = page.getByTestId('notification-note').filter({ hasText: ticketNumber }).first();
+    expect(await text(note)).toContain('孙结算（结算部）添加了内部备注');
+    expect(await text(page.getByTestId('notifications'))).toContain('结算单无误');
+    await screenshot(page, 'service-desk-owner-notified');
+    await back.click();
+    await page.waitForURL(new RegExp(`${ticketUrl}$`));
+    await page.getByTestId('hop-hand-back').waitFor();
+    expect(await text(page.getByTestId('hop-hand-back'))).toContain(answer);
+    expect(await page.getByTestId('department-view').count()).toBe(0);
+    await page.getByTestId('hop-history').scrollIntoViewIfNeeded();
+    await screenshot(page, 'service-desk-owner-answer');
     await page.context().close();
   });
 
@@ -148,7 +202,9 @@ describe('Service desk journey', () => {
     await page.locator('.ant-select-dropdown:visible').getByText('告知不充分', { exact: true }).click();
     await page.getByTestId('complaint-root-cause-text').fill('保证金比例上调的通知未及时触达客户');
     await page.getByTestId('complaint-save').click();
+    await page.getByTestId('complaint-save-confirm').click();
     await page.getByTestId('complaint-root-cause').getByText('告知不充分').waitFor();
+    await page.getByTestId('complaint-resolve-needs').waitFor({ state: 'detached' });
 
     await page.getByTestId('status-resolve').click();
     await page.getByTestId('confirm-ok').click();

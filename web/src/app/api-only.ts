@@ -24,5 +24,4 @@ export const NO_SCREEN_YET: Record<string, string> = {
   'POST /api/callbacks/rules/{id}/draw': TO_BUILD,
   'POST /api/callbacks/rules/{id}/generate': TO_BUILD,
   'PUT /api/sms/opt-out/{customerId}': TO_BUILD,
-  'POST /api/tickets/{id}/hand-back': TO_BUILD,
 };

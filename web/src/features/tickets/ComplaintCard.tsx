@@ -1,6 +1,8 @@
 // The complaint section: acceptance decision (deadline; reason when not accepted), resolution, compensation, the
 // customer's acceptance, root cause (category + text) and corrective actions (owner, due date, completion).
 import {
+  Alert,
+  App,
   Button,
   Card,
   Checkbox,
@@ -20,9 +22,9 @@ import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useShowError } from '../../app/errors';
-import { byId } from '../../app/lookups';
 import {
   addAction,
+  personLabel,
   type TicketDetail,
   toTree,
   updateAction,
@@ -42,6 +44,7 @@ export function ComplaintCard(props: {
   onConflict: (e: unknown) => boolean;
 }) {
   const { t } = useTranslation();
+  const { modal } = App.useApp();
   const showError = useShowError();
   const { ticket, correctiveActions } = props.detail;
   const c = ticket.complaint;
@@ -51,11 +54,25 @@ export function ComplaintCard(props: {
   const accepted = Form.useWatch('accepted', form);
   const roots = useRootCauseCategories();
   const users = useUserOptions();
-  const userById = byId(users.data);
   if (!c) return null;
   const acceptance = ticket.sla.find((s) => s.target === 'acceptance');
+  // Saving confirms first and says what becomes read-only: the acceptance decision is final, its clock stops.
   const save = async () => {
     const v = await form.validateFields();
+    const deciding = c.accepted === null && fromTri(v.accepted) !== undefined;
+    modal.confirm({
+      title: t('tickets:complaint.confirmTitle'),
+      content: deciding
+        ? t('tickets:complaint.confirmDecision', {
+            decision:
+              v.accepted === 'yes' ? t('tickets:complaint.acceptYes') : t('tickets:complaint.acceptNo'),
+          })
+        : t('tickets:complaint.confirmPlain'),
+      okButtonProps: { 'data-testid': 'complaint-save-confirm' } as Record<string, string>,
+      onOk: () => doSave(v),
+    });
+  };
+  const doSave = async (v: Record<string, any>) => {
     setSaving(true);
     try {
       await updateComplaint(ticket.id, {
@@ -107,6 +124,17 @@ export function ComplaintCard(props: {
           {acceptance && <SlaTag state={acceptance.state} />}
         </Descriptions.Item>
       </Descriptions>
+      {ticket.status !== 'resolved' &&
+        ticket.status !== 'closed' &&
+        (c.accepted === null || c.rootCauseCategoryId === null) && (
+          <Alert
+            type="warning"
+            showIcon
+            style={{ marginBottom: 12 }}
+            data-testid="complaint-resolve-needs"
+            message={t('tickets:complaint.resolveNeeds')}
+          />
+        )}
       <Form
         form={form}
         layout="vertical"
@@ -149,7 +177,8 @@ export function ComplaintCard(props: {
               </Form.Item>
             )}
             {c.acceptanceDecidedAt && (
-              <div style={{ color: '#888' }}>
+              <div style={{ color: '#888' }} data-testid="complaint-decided">
+                {t('tickets:complaint.readOnlyDecision')} ·{' '}
                 {t('tickets:complaint.decidedAt', {
                   at: dayjs(c.acceptanceDecidedAt).format('YYYY-MM-DD HH:mm'),
                 })}
@@ -221,7 +250,7 @@ export function ComplaintCard(props: {
             title: t('tickets:complaint.actionOwner'),
             dataIndex: 'ownerId',
             width: 110,
-            render: (id) => userById.get(id)?.displayName ?? id,
+            render: (id) => personLabel(props.detail, id) ?? '—',
           },
           {
             title: t('tickets:complaint.actionDue'),

@@ -1,12 +1,23 @@
-// The header bell: unread count and the latest notifications; a click opens the ticket and marks it read.
+// The header bell: unread count and the latest notifications (rendered in the reader's language from their kind
+// and parameters); a click opens the ticket and marks it read.
 import { BellOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Badge, Button, Empty, List, Popover, Typography } from 'antd';
 import dayjs from 'dayjs';
+import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api, call } from '../../app/api/client';
+import type { Notification } from './api';
+
+/** The reader's language renders a notification from its kind and parameters; older ones keep their stored title. */
+export function notificationTitle(t: TFunction, n: Notification) {
+  const p = n.params ?? {};
+  if (!Object.keys(p).length) return n.title;
+  const targetLabel = typeof p.target === 'string' ? t(`tickets:sla.target.${p.target}`) : '';
+  return t(`tickets:notifications.kinds.${n.kind}`, { ...p, targetLabel, defaultValue: n.title });
+}
 
 export default function NotificationBell() {
   const { t } = useTranslation();
@@ -43,7 +54,11 @@ export default function NotificationBell() {
             }}
           >
             <List.Item.Meta
-              title={<Typography.Text strong={!n.readAt}>{n.title}</Typography.Text>}
+              title={
+                <Typography.Text strong={!n.readAt} data-testid={`notification-${n.kind}`}>
+                  {notificationTitle(t, n)}
+                </Typography.Text>
+              }
               description={
                 <>
                   {n.body && <div>{n.body}</div>}

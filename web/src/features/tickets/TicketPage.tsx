@@ -6,6 +6,7 @@ import {
   LockOutlined,
   MailOutlined,
   PaperClipOutlined,
+  RollbackOutlined,
   SwapOutlined,
   UploadOutlined,
 } from '@ant-design/icons';
@@ -46,6 +47,7 @@ import { NotFound } from '../../app/ui/NotFound';
 import {
   addMessage,
   linkArticle,
+  personLabel,
   renderMacro,
   type TicketDetail,
   ticketsKey,
@@ -54,9 +56,9 @@ import {
   uploadAttachment,
   useMacros,
   useTicket,
-  useUserOptions,
 } from './api';
 import { ComplaintCard } from './ComplaintCard';
+import { HandBackDialog } from './HandBackDialog';
 import { PriorityTag, SlaTag, StatusTag, TypeTag } from './labels';
 import { TransferDialog } from './TransferDialog';
 
@@ -146,8 +148,10 @@ function Thread(props: { detail: TicketDetail; canWrite: boolean; onSent: () => 
   const { t } = useTranslation();
   const showError = useShowError();
   const { ticket, messages } = props.detail;
+  // 内转外不转: who may not face the customer (department staff) writes internal notes only.
+  const faceCustomer = props.detail.allowed.faceCustomer;
   const [filter, setFilter] = useState<'all' | 'public' | 'internal'>('all');
-  const [mode, setMode] = useState<'public' | 'internal' | 'inbound'>('public');
+  const [mode, setMode] = useState<'public' | 'internal' | 'inbound'>(faceCustomer ? 'public' : 'internal');
   const [body, setBody] = useState('');
   const [sending, setSending] = useState(false);
   const macros = useMacros(ticket.type);
@@ -219,7 +223,9 @@ function Thread(props: { detail: TicketDetail; canWrite: boolean; onSent: () => 
                       {inbound ? t('tickets:thread.fromCustomer') : t('tickets:thread.toCustomer')}
                     </Tag>
                   )}
-                  <span>{m.authorName ?? t('tickets:thread.customer')}</span>
+                  <span data-testid="message-author">
+                    {personLabel(props.detail, m.authorId) ?? m.authorName ?? t('tickets:thread.customer')}
+                  </span>
                 </Space>
                 <span>{fmt(m.createdAt)}</span>
               </Flex>
@@ -239,7 +245,7 @@ function Thread(props: { detail: TicketDetail; canWrite: boolean; onSent: () => 
                 { value: 'public', label: t('tickets:thread.replyCustomer') },
                 { value: 'internal', label: t('tickets:thread.addNote') },
                 { value: 'inbound', label: t('tickets:thread.logInbound') },
-              ]}
+              ].filter((o) => faceCustomer || o.value === 'internal')}
             />
             <Select
               style={{ width: 220 }}
@@ -374,15 +380,11 @@ function Knowledge(props: { detail: TicketDetail; canWrite: boolean; onChange: (
 
 function Hops({ detail }: { detail: TicketDetail }) {
   const { t } = useTranslation();
-  const users = byId(useUserOptions().data);
   const teams = byId(useTeams().data);
   const depts = byId(useDepartments().data);
+  const name = (u: number) => detail.people.find((p) => p.id === u)?.name;
   const where = (u: number | null, tm: number | null, d: number | null) =>
-    [
-      u ? (users.get(u)?.displayName ?? `#${u}`) : null,
-      tm ? (teams.get(tm)?.name ?? `#${tm}`) : null,
-      d ? (depts.get(d)?.name ?? `#${d}`) : null,
-    ]
+    [u ? name(u) : null, tm ? teams.get(tm)?.name : null, d ? depts.get(d)?.name : null]
       .filter(Boolean)
       .join(' · ') || '—';
   return (
@@ -402,8 +404,13 @@ function Hops({ detail }: { detail: TicketDetail }) {
           items={detail.transfers.map((h) => ({
             key: h.id,
             children: (
-              <div data-testid="hop">
+              <div data-testid={h.kind === 'hand_back' ? 'hop-hand-back' : 'hop'}>
                 <div>
+                  {h.kind === 'hand_back' && (
+                    <Tag icon={<RollbackOutlined />} color="green">
+                      {t('tickets:handBack.tag')}
+                    </Tag>
+                  )}
                   <Typography.Text type="secondary">
                     {where(h.fromUserId, h.fromTeamId, h.fromDepartmentId)}
                   </Typography.Text>
@@ -412,14 +419,13 @@ function Hops({ detail }: { detail: TicketDetail }) {
                 </div>
                 <div style={{ fontSize: 12, color: '#666' }}>
                   {t('tickets:transfer.by', {
-                    who: h.byId
-                      ? (users.get(h.byId)?.displayName ?? `#${h.byId}`)
-                      : t('tickets:events.system'),
+                    who: personLabel(detail, h.byId) ?? t('tickets:events.system'),
                     at: fmt(h.at),
                   })}
                 </div>
-                <div style={{ fontSize: 13 }}>
-                  {t('tickets:transfer.reason')}: {h.reason}
+                <div style={{ fontSize: 13, whiteSpace: 'pre-wrap' }}>
+                  {h.kind === 'hand_back' ? t('tickets:handBack.answer') : t('tickets:transfer.reason')}:{' '}
+                  {h.reason}
                 </div>
               </div>
             ),
@@ -432,12 +438,12 @@ function Hops({ detail }: { detail: TicketDetail }) {
 
 function Events({ detail }: { detail: TicketDetail }) {
   const { t } = useTranslation();
-  const users = byId(useUserOptions().data);
   const color: Record<string, string> = {
     sla_warning: 'orange',
     sla_breach: 'red',
     escalated: 'red',
     rated: 'green',
+    handed_back: 'green',
   };
   return (
     <Card size="small" title={t('tickets:events.title')} data-testid="events">
@@ -461,10 +467,7 @@ function Events({ detail }: { detail: TicketDetail }) {
                 </Tag>
               )}
               <div style={{ fontSize: 12, color: '#888' }}>
-                {fmt(e.at)} ·{' '}
-                {e.actorId
-                  ? (users.get(e.actorId)?.displayName ?? `#${e.actorId}`)
-                  : t('tickets:events.system')}
+                {fmt(e.at)} · {personLabel(detail, e.actorId) ?? t('tickets:events.system')}
               </div>
             </div>
           ),
@@ -536,6 +539,7 @@ export default function TicketPage() {
   const teams = byId(useTeams().data);
   const depts = byId(useDepartments().data);
   const [transferring, setTransferring] = useState(false);
+  const [handingBack, setHandingBack] = useState(false);
   if (q.isLoading) return <Spin style={{ display: 'block', margin: 48 }} />;
   if (q.error instanceof ApiError && q.error.status === 404) return <NotFound />;
   if (!q.data) return null;
@@ -574,6 +578,9 @@ export default function TicketPage() {
       okButtonProps: { 'data-testid': 'confirm-ok' } as Record<string, string>,
     });
   const isOpen = !['resolved', 'closed'].includes(tk.status);
+  // 内转外不转: the server says whether the caller faces the customer (reply, resolve, close) or answers the owner.
+  const { allowed } = detail;
+  const ownerLabel = personLabel(detail, tk.firstContactOwnerId) ?? tk.firstContactOwnerName ?? '—';
   return (
     <>
       <Card size="small" style={{ marginBottom: 12 }} data-testid="ticket-header">
@@ -594,32 +601,45 @@ export default function TicketPage() {
           </div>
           {canWrite && (
             <Space wrap>
-              <Button
-                icon={<SwapOutlined />}
-                onClick={() => setTransferring(true)}
-                disabled={tk.status === 'closed'}
-                data-testid="transfer-open"
-              >
-                {t('tickets:transfer.action')}
-              </Button>
-              {isOpen && tk.status !== 'waiting_customer' && (
+              {allowed.handBack && (
+                <Button
+                  type={allowed.faceCustomer ? 'default' : 'primary'}
+                  icon={<RollbackOutlined />}
+                  onClick={() => setHandingBack(true)}
+                  data-testid="hand-back-open"
+                >
+                  {t('tickets:handBack.action')}
+                </Button>
+              )}
+              {allowed.transfer && (
+                <Button
+                  icon={<SwapOutlined />}
+                  onClick={() => setTransferring(true)}
+                  disabled={tk.status === 'closed'}
+                  data-testid="transfer-open"
+                >
+                  {t('tickets:transfer.action')}
+                </Button>
+              )}
+              {allowed.faceCustomer && isOpen && tk.status !== 'waiting_customer' && (
                 <Button onClick={() => setStatus('waiting_customer')} data-testid="status-waiting">
                   {t('tickets:actions.waitCustomer')}
                 </Button>
               )}
-              {(tk.status === 'waiting_customer' ||
-                tk.status === 'waiting_internal' ||
-                tk.status === 'new') && (
-                <Button onClick={() => setStatus('open')} data-testid="status-open">
-                  {t('tickets:actions.open')}
-                </Button>
-              )}
-              {isOpen && (
+              {allowed.faceCustomer &&
+                (tk.status === 'waiting_customer' ||
+                  tk.status === 'waiting_internal' ||
+                  tk.status === 'new') && (
+                  <Button onClick={() => setStatus('open')} data-testid="status-open">
+                    {t('tickets:actions.open')}
+                  </Button>
+                )}
+              {allowed.faceCustomer && isOpen && (
                 <Button type="primary" onClick={() => confirmStatus('resolved')} data-testid="status-resolve">
                   {t('tickets:actions.resolve')}
                 </Button>
               )}
-              {tk.status === 'resolved' && (
+              {allowed.faceCustomer && tk.status === 'resolved' && (
                 <>
                   <Button onClick={() => setStatus('reopened')} data-testid="status-reopen">
                     {t('tickets:actions.reopen')}
@@ -643,7 +663,7 @@ export default function TicketPage() {
             )}
           </Descriptions.Item>
           <Descriptions.Item label={t('tickets:fields.owner')}>
-            <span data-testid="ticket-owner">{tk.firstContactOwnerName ?? `#${tk.firstContactOwnerId}`}</span>
+            <span data-testid="ticket-owner">{ownerLabel}</span>
             {tk.firstContactOwnerId === me.id && (
               <Tag style={{ marginInlineStart: 6 }}>{t('tickets:fields.me')}</Tag>
             )}
@@ -681,6 +701,15 @@ export default function TicketPage() {
           <Descriptions.Item label={t('tickets:fields.resolvedAt')}>{fmt(tk.resolvedAt)}</Descriptions.Item>
         </Descriptions>
       </Card>
+      {canWrite && !allowed.faceCustomer && (
+        <Alert
+          style={{ marginBottom: 12 }}
+          type="info"
+          showIcon
+          data-testid="department-view"
+          message={t('tickets:handBack.departmentView', { owner: ownerLabel })}
+        />
+      )}
       <div style={{ marginBottom: 12 }}>
         <SlaClocks detail={detail} />
       </div>
@@ -722,6 +751,18 @@ export default function TicketPage() {
           </Flex>
         </Col>
       </Row>
+      <HandBackDialog
+        ticket={tk}
+        ownerLabel={ownerLabel}
+        open={handingBack}
+        onClose={() => setHandingBack(false)}
+        onConflict={onConflict}
+        onDone={async () => {
+          setHandingBack(false);
+          message.success(t('tickets:handBack.done'));
+          await refresh();
+        }}
+      />
       <TransferDialog
         ticket={tk}
         open={transferring}

@@ -8,6 +8,16 @@ export type TicketCreate = ApiBody<'/api/tickets', 'post'>;
 export type TicketPatch = ApiBody<'/api/tickets/{id}', 'patch'>;
 export type ComplaintPatch = ApiBody<'/api/tickets/{id}/complaint', 'patch'>;
 export type TransferBody = ApiBody<'/api/tickets/{id}/transfer', 'post'>;
+export type Person = TicketDetail['people'][number];
+
+/** A person as the ticket page shows them: 姓名 · 小组 (or department), from the names the server sent with the page. */
+export function personLabel(detail: TicketDetail, id: number | null | undefined): string | null {
+  if (id == null) return null;
+  const p = detail.people.find((x) => x.id === id);
+  if (!p) return null;
+  const team = p.teamName ?? p.departmentName;
+  return team ? `${p.name} · ${team}` : p.name;
+}
 export type Policy = ApiData<'/api/sla-policies', 'get'>[number];
 export type PolicyInput = ApiBody<'/api/sla-policies', 'post'>;
 export type TreeNode = ApiData<'/api/ticket-categories', 'get'>[number];
@@ -88,6 +98,8 @@ export const updateTicket = (id: number, body: TicketPatch) =>
   call(api.PATCH('/api/tickets/{id}', { params: { path: { id } }, body }));
 export const transferTicket = (id: number, body: TransferBody) =>
   call(api.POST('/api/tickets/{id}/transfer', { params: { path: { id } }, body }));
+export const handBack = (id: number, body: ApiBody<'/api/tickets/{id}/hand-back', 'post'>) =>
+  call(api.POST('/api/tickets/{id}/hand-back', { params: { path: { id } }, body }));
 export const addMessage = (id: number, body: ApiBody<'/api/tickets/{id}/messages', 'post'>) =>
   call(api.POST('/api/tickets/{id}/messages', { params: { path: { id } }, body }));
 export const linkArticle = (id: number, articleId: number) =>
