@@ -70,7 +70,7 @@ export default function SmsTemplatesPage() {
           pagination={false}
           data-testid="sms-templates-table"
           columns={[
-            { title: t('outreach:fields.name'), dataIndex: 'name', width: 200 },
+            { title: t('outreach:sms.name'), dataIndex: 'name', width: 200 },
             {
               title: t('outreach:sms.body'),
               dataIndex: 'body',
@@ -105,7 +105,7 @@ export default function SmsTemplatesPage() {
         forceRender
       >
         <Form<Values> form={form} layout="vertical">
-          <Form.Item name="name" label={t('outreach:fields.name')} rules={required}>
+          <Form.Item name="name" label={t('outreach:sms.name')} rules={required}>
             <Input maxLength={100} data-testid="sms-template-name" />
           </Form.Item>
           <Form.Item

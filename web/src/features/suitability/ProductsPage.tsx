@@ -77,7 +77,7 @@ export default function ProductsPage() {
           data-testid="suit-products"
           columns={[
             { title: t('outreach:suit.products.code'), dataIndex: 'code', width: 160 },
-            { title: t('outreach:fields.name'), dataIndex: 'name' },
+            { title: t('outreach:suit.products.name'), dataIndex: 'name' },
             {
               title: t('outreach:suit.products.kind'),
               dataIndex: 'kind',
@@ -114,7 +114,7 @@ export default function ProductsPage() {
           <Form.Item name="code" label={t('outreach:suit.products.code')} rules={required}>
             <Input maxLength={64} data-testid="suit-product-code" />
           </Form.Item>
-          <Form.Item name="name" label={t('outreach:fields.name')} rules={required}>
+          <Form.Item name="name" label={t('outreach:suit.products.name')} rules={required}>
             <Input maxLength={200} data-testid="suit-product-name" />
           </Form.Item>
           <Form.Item name="kind" label={t('outreach:suit.products.kind')}>

@@ -146,7 +146,7 @@ function Editor(props: { from?: Questionnaire; onClose: () => void }) {
       <Form<QInput> form={form} layout="vertical" initialValues={initial}>
         <Row gutter={12}>
           <Col span={16}>
-            <Form.Item name="name" label={t('outreach:fields.name')} rules={required}>
+            <Form.Item name="name" label={t('outreach:suit.questionnaires.name')} rules={required}>
               <Input maxLength={200} data-testid="questionnaire-name" />
             </Form.Item>
           </Col>
@@ -339,7 +339,7 @@ export default function QuestionnairesPage() {
           data-testid="questionnaires"
           expandable={{ expandedRowRender: (r) => <Detail q={r} /> }}
           columns={[
-            { title: t('outreach:fields.name'), dataIndex: 'name' },
+            { title: t('outreach:suit.questionnaires.name'), dataIndex: 'name' },
             {
               title: t('outreach:suit.questionnaires.questions'),
               dataIndex: 'questions',
