@@ -2,7 +2,7 @@
 // boundaries, a date stamped on a record, and the zone of a calendar that names none. It is KEFU_TIMEZONE
 // (config.ts; its default is the one place the zone is written — a guard test keeps it so). A calendar carries its
 // own zone (`calendars.timezone`): deadlines on that calendar use it (zoneOf), not the firm's.
-import { type RawBuilder, sql } from 'kysely';
+import { type Expression, type OperationNode, type RawBuilder, sql } from 'kysely';
 import { timeZoneFromEnv } from '../config.ts';
 
 let zone: string | undefined;
@@ -18,11 +18,30 @@ export const zoneOf = (calendar?: { timezone?: string | null } | null): string =
   calendar?.timezone || timeZone();
 
 /**
- * A zone as an SQL string literal, for `… at time zone ${zoneSql()}`. A literal rather than a bound parameter: an
- * expression written twice in one query (in the select list and in group by) must be the same text to
- * PostgreSQL, and two parameters are not. The zone is a checked IANA name and the literal is quoted by Kysely.
+ * The firm's zone as an SQL string literal whose value is read when a query is compiled, not when the fragment is
+ * built: a module-level fragment (tasks' END_OF_WEEK, visits' TODAY) then reads no configuration at import, so
+ * a bad KEFU_TIMEZONE is reported by loadConfig like any other setting. (Kysely never copies a value node.)
  */
-export const zoneSql = (tz: string = timeZone()): RawBuilder<string> => sql.lit(tz);
+const firmZone: Expression<string> = {
+  get expressionType() {
+    return undefined;
+  },
+  toOperationNode: () =>
+    Object.freeze({
+      kind: 'ValueNode',
+      immediate: true,
+      get value() {
+        return timeZone();
+      },
+    }) as unknown as OperationNode,
+};
+
+/**
+ * A zone (the firm's unless told) as an SQL string literal, for `… at time zone ${zoneSql()}`. A literal rather
+ * than a bound parameter: an expression written twice in one query (in the select list and in group by) must be
+ * the same text to PostgreSQL, and two parameters are not. The zone is a checked IANA name, quoted by Kysely.
+ */
+export const zoneSql = (tz?: string): Expression<string> => (tz === undefined ? firmZone : sql.lit(tz));
 
 /** now() as the firm's wall-clock time (timestamp without time zone). */
 export const localNow = (): RawBuilder<Date> => sql<Date>`(now() at time zone ${zoneSql()})`;

@@ -2,9 +2,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TIMEZONE, loadConfig, timeZoneFromEnv } from '../config.ts';
-import { localDateTime, localInstant, localParts, timeZone } from '../platform/time.ts';
+import { createDb, createPool } from '../db/index.ts';
+import { localDateTime, localInstant, localNow, localParts, timeZone, zoneSql } from '../platform/time.ts';
 
 const srcDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -84,6 +86,20 @@ describe('the time zone is configuration (KEFU_TIMEZONE), written only as its de
     expect(() => loadConfig({ KEFU_TIMEZONE: 'Mars/Olympus' })).toThrow(/KEFU_TIMEZONE/);
     expect(() => timeZoneFromEnv({ KEFU_TIMEZONE: "x'; drop table users; --" })).toThrow(/KEFU_TIMEZONE/);
     expect(timeZone()).toBe(timeZoneFromEnv(process.env));
+  });
+
+  it('zoneSql() is the zone as a quoted literal, the same text each time it is written', async () => {
+    const db = createDb(createPool('postgres://nobody@127.0.0.1:1/none', 1)); // compiles only, never connects
+    try {
+      const q = sql`select date_trunc('week', ${localNow()}) at time zone ${zoneSql()}, ${zoneSql("it's")}`;
+      const { sql: text, parameters } = q.compile(db);
+      expect(text).toBe(
+        `select date_trunc('week', (now() at time zone '${DEFAULT_TIMEZONE}')) at time zone '${DEFAULT_TIMEZONE}', 'it''s'`,
+      );
+      expect(parameters).toEqual([]);
+    } finally {
+      await db.destroy();
+    }
   });
 
   it("platform/time.ts's wall-clock arithmetic agrees with the zone", () => {

@@ -34,7 +34,9 @@ const DAY = [
   [parseHm('13:00'), parseHm('17:30')],
 ] as [number, number][];
 export const FALLBACK_CALENDAR: CalendarSpec = {
-  timezone: timeZone(),
+  get timezone() {
+    return timeZone(); // read when used, not at import
+  },
   week: { 1: DAY, 2: DAY, 3: DAY, 4: DAY, 5: DAY },
   days: {},
   statutory: 'CN',
