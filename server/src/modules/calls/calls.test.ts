@@ -275,6 +275,7 @@ describe('bad input', () => {
       [{}, 'purpose'],
       [{ purpose: 'sms', ticketId: 1 }, 'purpose'],
       [{ purpose: 'ticket' }, 'ticketId'],
+      [{ purpose: 'ticket', ticketId: 1, callbackId: 2 }, 'callbackId'],
       [{ purpose: 'campaign', campaignCallId: 'x' }, 'campaignCallId'],
       [{ purpose: 'callback', callbackId: 1, contact: 'email' }, 'contact'],
     ];

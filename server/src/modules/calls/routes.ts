@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
 import { commonErrors, named, ZId } from '../../platform/schemas.ts';
-import { revealNumberToCall } from './service.ts';
+import { CALL_PURPOSES, revealNumberToCall } from './service.ts';
 
 const ZContact = z
   .union([z.enum(['phone', 'phoneBackup', 'contactPhone']), ZId])
@@ -13,15 +13,18 @@ const ZContact = z
       "ticket's 'contactPhone' (a ticket's default when it has one)",
   );
 
-const ZCallRevealInput = z.discriminatedUnion('purpose', [
-  z.object({ purpose: z.literal('campaign'), campaignCallId: ZId, contact: ZContact }),
-  z.object({ purpose: z.literal('ticket'), ticketId: ZId, contact: ZContact }),
-  z.object({ purpose: z.literal('callback'), callbackId: ZId, contact: ZContact }),
-]);
+// One flat object (the purpose names which id it needs; the service answers 400 naming a missing or stray id).
+const ZCallRevealInput = z.object({
+  purpose: z.enum(CALL_PURPOSES).describe('What the call is for: the item it belongs to'),
+  campaignCallId: ZId.optional().describe("The campaign call (purpose 'campaign')"),
+  ticketId: ZId.optional().describe("The ticket (purpose 'ticket')"),
+  callbackId: ZId.optional().describe("The regulatory callback (purpose 'callback')"),
+  contact: ZContact,
+});
 named('CallReveal', ZCallRevealInput);
 
 const ZCallNumber = z.object({
-  purpose: z.enum(['campaign', 'ticket', 'callback']),
+  purpose: z.enum(CALL_PURPOSES),
   itemId: z.number(),
   customerId: z.number().nullable(),
   field: z.enum(['phone', 'phoneBackup', 'contact.phone', 'contact.phoneBackup', 'contactPhone']),

@@ -16,25 +16,34 @@ export const CALL_PURPOSES = ['campaign', 'ticket', 'callback'] as const;
 
 /** 'contactPhone': the contact phone given on the ticket (tickets only). */
 export type CallContact = DialContact | 'contactPhone';
-export type RevealInput =
-  | { purpose: 'campaign'; campaignCallId: number; contact?: CallContact }
-  | { purpose: 'ticket'; ticketId: number; contact?: CallContact }
-  | { purpose: 'callback'; callbackId: number; contact?: CallContact };
+export type RevealInput = {
+  purpose: (typeof CALL_PURPOSES)[number];
+  campaignCallId?: number;
+  ticketId?: number;
+  callbackId?: number;
+  contact?: CallContact;
+};
+
+/** The id field each purpose needs. */
+const ITEM_FIELD = { campaign: 'campaignCallId', ticket: 'ticketId', callback: 'callbackId' } as const;
 
 export async function revealNumberToCall(ctx: AuthedCtx, input: RevealInput) {
   requirePermission(ctx.actor, 'customer.dial');
-  let itemId: number;
+  const field = ITEM_FIELD[input.purpose];
+  const stray = Object.values(ITEM_FIELD).filter((f) => f !== field && input[f] !== undefined);
+  if (stray.length)
+    throw badRequest(
+      'ITEM_NOT_FOR_PURPOSE',
+      `A call for a ${input.purpose} names only its ${field}`,
+      Object.fromEntries(stray.map((f) => [f, 'NOT_FOR_PURPOSE'])),
+    );
+  const itemId = input[field];
+  if (itemId === undefined)
+    throw badRequest('ITEM_REQUIRED', `Say which ${input.purpose} the call is for`, { [field]: 'REQUIRED' });
   let item: { customerId: number | null; branchId: number; contactPhone?: string | null };
-  if (input.purpose === 'campaign') {
-    itemId = input.campaignCallId;
-    item = await campaignCallToDial(ctx, itemId);
-  } else if (input.purpose === 'ticket') {
-    itemId = input.ticketId;
-    item = await ticketToCall(ctx, itemId);
-  } else {
-    itemId = input.callbackId;
-    item = await callbackToDial(ctx, itemId);
-  }
+  if (input.purpose === 'campaign') item = await campaignCallToDial(ctx, itemId);
+  else if (input.purpose === 'ticket') item = await ticketToCall(ctx, itemId);
+  else item = await callbackToDial(ctx, itemId);
   const contact = input.contact;
   let found: DialNumber | { field: 'contactPhone'; contactId: null; number: string };
   const ticketPhone = input.purpose === 'ticket' ? item.contactPhone : null;

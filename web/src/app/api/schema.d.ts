@@ -2826,21 +2826,17 @@ export interface components {
             number: string;
         };
         CallRevealInput: {
-            /** @enum {string} */
-            purpose: "campaign";
-            campaignCallId: number;
-            /** @description Which number: the customer's 'phone' (default) or 'phoneBackup', a contact person's id, or (tickets) the ticket's 'contactPhone' (a ticket's default when it has one) */
-            contact?: ("phone" | "phoneBackup" | "contactPhone") | number;
-        } | {
-            /** @enum {string} */
-            purpose: "ticket";
-            ticketId: number;
-            /** @description Which number: the customer's 'phone' (default) or 'phoneBackup', a contact person's id, or (tickets) the ticket's 'contactPhone' (a ticket's default when it has one) */
-            contact?: ("phone" | "phoneBackup" | "contactPhone") | number;
-        } | {
-            /** @enum {string} */
-            purpose: "callback";
-            callbackId: number;
+            /**
+             * @description What the call is for: the item it belongs to
+             * @enum {string}
+             */
+            purpose: "campaign" | "ticket" | "callback";
+            /** @description The campaign call (purpose 'campaign') */
+            campaignCallId?: number;
+            /** @description The ticket (purpose 'ticket') */
+            ticketId?: number;
+            /** @description The regulatory callback (purpose 'callback') */
+            callbackId?: number;
             /** @description Which number: the customer's 'phone' (default) or 'phoneBackup', a contact person's id, or (tickets) the ticket's 'contactPhone' (a ticket's default when it has one) */
             contact?: ("phone" | "phoneBackup" | "contactPhone") | number;
         };
