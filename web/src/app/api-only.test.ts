@@ -5,7 +5,7 @@ import spec from './api/openapi.json';
 import { API_ONLY, NO_SCREEN_YET } from './api-only';
 import { findWriteCalls, judge, writeRoutes } from './reach';
 
-const sources = import.meta.glob<string>(['../**/*.{ts,tsx}', '!../**/*.test.ts', '!./api/**'], {
+const sources = import.meta.glob<string>(['../**/*.{ts,tsx}', '!../**/*.test.{ts,tsx}', '!./api/**'], {
   query: '?raw',
   import: 'default',
   eager: true,
@@ -41,6 +41,7 @@ describe('the detector', () => {
         download('/api/export-get', undefined);
         send('/api/nested');
         addC();
+        fetch(\`/api/d/\${id}/\${id > 0 ? 'on' : 'off'}\`, { method: 'POST' });
         return <button onClick={() => fetch('/api/nope', { method: 'POST' })} />;
       }
     `,
@@ -57,11 +58,13 @@ describe('the detector', () => {
       '/api/export-get': { post: {} },
       '/api/nested': { post: {} },
       '/api/c': { post: {} },
+      '/api/d/{id}/on': { post: {} },
+      '/api/d/{id}/off': { post: {} },
     },
   });
   const calls = findWriteCalls(files);
 
-  it('finds the typed client, fetch, wrappers of any depth, literal-typed paths; no reads', () => {
+  it('finds the typed client, fetch, wrappers of any depth, literal-typed and conditional paths; no reads', () => {
     expect(calls.map((c) => `${c.method} ${c.path}`).sort()).toEqual(
       [
         'PATCH /api/a/{id}',
@@ -69,6 +72,8 @@ describe('the detector', () => {
         'POST /api/a',
         'POST /api/b',
         'POST /api/c',
+        'POST /api/d/{}/off',
+        'POST /api/d/{}/on',
         'POST /api/export',
         'POST /api/nested',
         'POST /api/nope',
@@ -83,7 +88,7 @@ describe('the detector', () => {
     expect(judge(routes, calls, {}, {}).problems).toEqual([
       'DELETE /api/b/{id} is reached from no screen: call it from one, or mark it API-only with a reason',
       'POST /api/export-get is reached from no screen: call it from one, or mark it API-only with a reason',
-      'Screen.tsx:17 calls POST /api/nope, which the API does not have',
+      'Screen.tsx:18 calls POST /api/nope, which the API does not have',
     ]);
   });
 

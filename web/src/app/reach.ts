@@ -3,6 +3,7 @@
 // - `api.POST('/api/x/{id}', …)` (the typed client; the path may be a template over a literal-typed variable,
 //   e.g. `` api.PATCH(`${path}/{id}`) `` with `path: '/api/a' | '/api/b'`);
 // - `fetch('/api/x', { method: 'POST' })` and `` fetch(`/api/x/${id}`, …) `` (an expression stands for a path parameter);
+// - either branch of `c ? '/api/a' : '/api/b'`;
 // - a wrapper that passes one of its parameters on as the URL (`uploadForm(url, form)` → `fetch(url, {method:'POST'})`,
 //   `download(url, init)` → `fetch(url, {...init})` takes the method from the caller's `init`), to any depth.
 // A call inside a named export that nothing else refers to does not count: no screen reaches it.
@@ -107,6 +108,11 @@ function resolve(e: ts.Expression | undefined, sf: ts.SourceFile): Value {
   if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e))
     return resolve(e.expression, sf);
   if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return { strings: [e.text] };
+  if (ts.isConditionalExpression(e)) {
+    // `done ? '/api/x/{id}/complete' : '/api/x/{id}/cancel'`: both, when both are known.
+    const [y, n] = [resolve(e.whenTrue, sf), resolve(e.whenFalse, sf)];
+    return y && n && 'strings' in y && 'strings' in n ? { strings: [...y.strings, ...n.strings] } : null;
+  }
   if (ts.isIdentifier(e)) return resolveIdentifier(e, sf);
   if (ts.isTemplateExpression(e)) {
     let acc = [e.head.text];
