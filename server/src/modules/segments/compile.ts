@@ -50,6 +50,53 @@ export const METRIC_FIELDS: Record<string, string> = {
 /** Derived fields that are not plain columns. */
 const DAYS_SINCE_CONTACT = sql`(extract(epoch from (now() - customers.last_contact_at)) / 86400)`;
 
+/** Whole years of age: a non-negative integer up to 150. */
+const years = (v: unknown, path: string) => {
+  const n = num(v, path);
+  if (!Number.isInteger(n) || n < 0 || n > 150) throw new RuleError(path, 'VALUE_AGE');
+  return n;
+};
+/** Born on or before today minus n years (i.e. aged at least n today) — relative to the day the rule runs. */
+const agedAtLeast = (n: number) =>
+  sql<SqlBool>`customers.birth_date <= current_date - make_interval(years => ${n}::int)`;
+/**
+ * Age in whole years, always relative to today: `age ≥ 65` stays true of the people who are 65 or older on the day
+ * the segment is counted, not of those born before a date fixed when the rule was saved. Compiled to comparisons
+ * of birth_date with current_date - N years (the index on birth_date can serve them); no birth date → no match.
+ */
+function ageCompare(leaf: RuleLeaf, path: string): RawBuilder<SqlBool> {
+  const not = (c: RawBuilder<SqlBool>) => sql<SqlBool>`(customers.birth_date is not null and not ${c})`;
+  switch (leaf.op) {
+    case 'gte':
+      return agedAtLeast(years(leaf.value, path));
+    case 'gt':
+      return agedAtLeast(years(leaf.value, path) + 1);
+    case 'lt':
+      return not(agedAtLeast(years(leaf.value, path)));
+    case 'lte':
+      return not(agedAtLeast(years(leaf.value, path) + 1));
+    case 'eq': {
+      const n = years(leaf.value, path);
+      return sql<SqlBool>`(${agedAtLeast(n)} and not ${agedAtLeast(n + 1)})`;
+    }
+    case 'ne': {
+      const n = years(leaf.value, path);
+      return not(sql<SqlBool>`(${agedAtLeast(n)} and not ${agedAtLeast(n + 1)})`);
+    }
+    case 'between': {
+      if (!Array.isArray(leaf.value) || leaf.value.length !== 2) throw new RuleError(path, 'VALUE_LIST');
+      const [a, b] = [years(leaf.value[0], path), years(leaf.value[1], path)];
+      return sql<SqlBool>`(${agedAtLeast(a)} and not ${agedAtLeast(b + 1)})`;
+    }
+    case 'empty':
+      return sql<SqlBool>`customers.birth_date is null`;
+    case 'notEmpty':
+      return sql<SqlBool>`customers.birth_date is not null`;
+    default:
+      throw new RuleError(path, 'OP_NOT_FOR_TYPE');
+  }
+}
+
 export class RuleError extends Error {
   constructor(
     readonly path: string,
@@ -105,6 +152,7 @@ function leafCondition(leaf: RuleLeaf, defs: CustomFieldDef[], path: string): Ra
     return numericCompare(sql.ref(`m.${col}`), leaf, path);
   }
   if (leaf.field === 'daysSinceContact') return numericCompare(DAYS_SINCE_CONTACT, leaf, path);
+  if (leaf.field === 'age') return ageCompare(leaf, path);
   if (leaf.field === 'keyCustomer') {
     if (leaf.op !== 'eq' || typeof leaf.value !== 'boolean') throw new RuleError(path, 'VALUE_BOOLEAN');
     return sql<SqlBool>`customers.key_customer = ${leaf.value}`;

@@ -208,4 +208,61 @@ describe('segments', () => {
     const del = await t.call(sup, 'DELETE', `/api/segments/${s.body.id}`);
     expect(del.status).toBe(200);
   });
+
+  it('keeps an age rule relative to today: "age ≥ 65" is stored as 65 years, not as a birth date', async () => {
+    // [0] 65 today  [1] 65 tomorrow  [2] 70  [3] 64  [4] no birth date — all tagged to keep them apart.
+    const ids = await insertCustomers(t, 5, { owner: 'manager' });
+    const born = ['65 years', '65 years -1 days', '70 years', '64 years', null];
+    for (const [i, ago] of born.entries())
+      await sql`update customers set tags = '{年龄测试}',
+                  birth_date = ${ago ? sql`current_date - ${ago}::interval` : null}
+                where id = ${ids[i]}`.execute(t.db);
+    const only = (leaf: object) => ({
+      op: 'and',
+      rules: [
+        { field: 'tags', op: 'hasAny', value: ['年龄测试'] },
+        { field: 'age', ...leaf },
+      ],
+    });
+    let n = 0;
+    const members = async (leaf: object) => {
+      const seg = await t.call(admin, 'POST', '/api/segments', {
+        name: `年龄 ${++n}`,
+        kind: 'rule',
+        rule: only(leaf),
+      });
+      expect(seg.status, JSON.stringify(seg.body)).toBe(200);
+      const r = await t.call(admin, 'GET', `/api/segments/${seg.body.id}/customers`);
+      return { seg: seg.body, ids: r.body.items.map((x: any) => x.id) };
+    };
+    const senior = await members({ op: 'gte', value: 65 });
+    expect(senior.ids).toEqual([ids[0], ids[2]]);
+    expect(senior.seg.rule.rules[1]).toEqual({ field: 'age', op: 'gte', value: 65 });
+    expect((await members({ op: 'gt', value: 64 })).ids).toEqual([ids[0], ids[2]]);
+    expect((await members({ op: 'lt', value: 65 })).ids).toEqual([ids[1], ids[3]]);
+    expect((await members({ op: 'lte', value: 65 })).ids).toEqual([ids[0], ids[1], ids[3]]);
+    expect((await members({ op: 'eq', value: 64 })).ids).toEqual([ids[1], ids[3]]);
+    expect((await members({ op: 'between', value: [65, 69] })).ids).toEqual([ids[0]]);
+    expect((await members({ op: 'empty' })).ids).toEqual([ids[4]]);
+    // A day later the one who turns 65 tomorrow is in: the same saved rule, no date to move.
+    await sql`update customers set birth_date = birth_date - interval '1 day' where id = ${ids[1]}`.execute(
+      t.db,
+    );
+    const next = await t.call(admin, 'GET', `/api/segments/${senior.seg.id}/customers`);
+    expect(next.body.items.map((x: any) => x.id)).toEqual([ids[0], ids[1], ids[2]]);
+    // The SQL compares birth_date with current_date - N years, N a bound parameter.
+    const q = membersQuery(
+      t.db,
+      { id: 0, kind: 'rule', branch_id: null, rule: only({ op: 'gte', value: 65 }) },
+      [],
+      'all',
+    ).compile();
+    expect(q.sql).toMatch(/customers\.birth_date <= current_date - make_interval\(years => \$\d+::int\)/);
+    expect(q.parameters).toContain(65);
+    const bad = await t.call(admin, 'POST', '/api/segments/count', {
+      rule: { op: 'and', rules: [{ field: 'age', op: 'gte', value: 65.5 }] },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields).toEqual({ 'rule.rules.0': 'VALUE_AGE' });
+  });
 });

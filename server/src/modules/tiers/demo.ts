@@ -14,18 +14,18 @@ export const BROKERAGE_TIERS: TierConfig = {
   tiers: [
     {
       code: '套保大户',
-      name: '套保大户 (hedging large account)',
+      name: '套保大户',
       cutoff: 0.05,
       rule: { op: 'and', rules: [{ field: 'purpose', op: 'in', value: ['hedger', 'both'] }] },
     },
     {
       code: '多品种投机大户',
-      name: '多品种投机大户 (multi-product speculative large account)',
+      name: '多品种投机大户',
       cutoff: 0.05,
       rule: { op: 'and', rules: [{ field: 'purpose', op: 'in', value: ['speculator', 'both'] }] },
     },
-    { code: '中户', name: '中户 (medium account)', cutoff: 0.3, rule: null },
-    { code: '散户', name: '散户 (retail account)', cutoff: 1, rule: null },
+    { code: '中户', name: '中户', cutoff: 0.3, rule: null },
+    { code: '散户', name: '散户', cutoff: 1, rule: null },
   ],
 };
 
@@ -198,8 +198,6 @@ export async function loadDemoServicePrograms(db: Database) {
     .select('id')
     .where('code', '=', 'CARE')
     .executeTakeFirst();
-  const born = new Date();
-  born.setFullYear(born.getFullYear() - 65);
   if (care) {
     const seg = await db
       .insertInto('segments')
@@ -208,7 +206,8 @@ export async function loadDemoServicePrograms(db: Database) {
         kind: 'rule',
         rule: JSON.stringify({
           op: 'and',
-          rules: [{ field: 'birthDate', op: 'lte', value: born.toISOString().slice(0, 10) }],
+          // Age relative to the day the segment is counted, not a birth date fixed when the demo was loaded.
+          rules: [{ field: 'age', op: 'gte', value: 65 }],
         }),
       })
       .returning('id')

@@ -2,7 +2,8 @@
 // operators by the field's type. Controlled: `value` is the edited tree, `onChange` gets a new one.
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, InputNumber, Radio, Select, Space } from 'antd';
+import { Button, Card, DatePicker, InputNumber, Radio, Select, Space } from 'antd';
+import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../../app/api/client';
 import {
@@ -18,6 +19,7 @@ import {
 } from './rule';
 
 type FieldDef = { field: string; type: FieldType; label: string };
+const DAY = 'YYYY-MM-DD';
 
 function useFieldDefs(): FieldDef[] {
   const { t } = useTranslation();
@@ -51,7 +53,14 @@ function LeafEditor(props: {
   const { leaf, defs } = props;
   const def = defs.find((d) => d.field === leaf.field);
   const type = def?.type ?? 'text';
-  const ops = OPS[type];
+  // A rule saved with a field or operator this builder does not offer still reads in words, never as its code.
+  const ops = leaf.op && !OPS[type].includes(leaf.op) ? [...OPS[type], leaf.op] : OPS[type];
+  const fieldOptions = defs.map((d) => ({ value: d.field, label: d.label }));
+  if (leaf.field && !def)
+    fieldOptions.push({
+      value: leaf.field,
+      label: t(`programs:rule.fields.${leaf.field}`, { defaultValue: t('programs:rule.otherField') }),
+    });
   const set = (p: Partial<Leaf>) => props.onChange({ ...leaf, ...p });
   let input: React.ReactNode = null;
   if (leaf.op === 'empty' || leaf.op === 'notEmpty') input = null;
@@ -65,6 +74,23 @@ function LeafEditor(props: {
           { value: true, label: t('programs:rule.yes') },
           { value: false, label: t('programs:rule.no') },
         ]}
+      />
+    );
+  else if (type === 'date' && leaf.op === 'between') {
+    const v = (Array.isArray(leaf.value) ? leaf.value : [null, null]) as (string | null)[];
+    input = (
+      <DatePicker.RangePicker
+        value={[v[0] ? dayjs(v[0]) : null, v[1] ? dayjs(v[1]) : null]}
+        onChange={(r) => set({ value: [r?.[0]?.format(DAY) ?? null, r?.[1]?.format(DAY) ?? null] })}
+        data-testid="rule-value"
+      />
+    );
+  } else if (type === 'date')
+    input = (
+      <DatePicker
+        value={typeof leaf.value === 'string' ? dayjs(leaf.value) : null}
+        onChange={(d) => set({ value: d ? d.format(DAY) : undefined })}
+        data-testid="rule-value"
       />
     );
   else if (type === 'number' && leaf.op === 'between') {
@@ -114,7 +140,7 @@ function LeafEditor(props: {
         style={{ width: 200 }}
         placeholder={t('programs:rule.field')}
         value={leaf.field || undefined}
-        options={defs.map((d) => ({ value: d.field, label: d.label }))}
+        options={fieldOptions}
         onChange={(f) => {
           const nt = defs.find((d) => d.field === f)?.type ?? 'text';
           props.onChange({ ...leaf, field: f, op: OPS[nt][0], value: undefined });
@@ -124,12 +150,21 @@ function LeafEditor(props: {
       <Select
         style={{ width: 120 }}
         value={leaf.op}
-        options={ops.map((o) => ({ value: o, label: t(`programs:rule.ops.${o}`) }))}
+        options={ops.map((o) => ({
+          value: o,
+          label: t(`programs:rule.ops.${o}`, { defaultValue: t('programs:rule.otherOp') }),
+        }))}
         onChange={(op) => set({ op, value: undefined })}
         data-testid="rule-op"
       />
       {input}
-      <Button type="text" danger icon={<DeleteOutlined />} onClick={props.onRemove} aria-label="remove" />
+      <Button
+        type="text"
+        danger
+        icon={<DeleteOutlined />}
+        onClick={props.onRemove}
+        aria-label={t('common:actions.delete')}
+      />
     </Space>
   );
 }

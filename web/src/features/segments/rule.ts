@@ -13,7 +13,7 @@ let seq = 0;
 export const key = () => `n${++seq}`;
 export const isGroup = (n: Node): n is Group => 'rules' in n;
 
-export type FieldType = 'number' | 'text' | 'tags' | 'boolean';
+export type FieldType = 'number' | 'text' | 'tags' | 'boolean' | 'date';
 export const METRIC_FIELDS = [
   'assets',
   'tradingDays',
@@ -33,12 +33,17 @@ export const BUILTIN_FIELDS: { field: string; type: FieldType }[] = [
   { field: 'tags', type: 'tags' },
   { field: 'keyCustomer', type: 'boolean' },
   { field: 'daysSinceContact', type: 'number' },
+  // Age in whole years, relative to the day the segment is counted (the server compares birth dates with today).
+  { field: 'age', type: 'number' },
+  // A fixed birth date: kept so rules saved with it read in words; for "65 and over" use age.
+  { field: 'birthDate', type: 'date' },
 ];
 export const OPS: Record<FieldType, string[]> = {
   number: ['gte', 'gt', 'lte', 'lt', 'eq', 'ne', 'between', 'empty', 'notEmpty'],
   text: ['eq', 'ne', 'in', 'contains', 'empty', 'notEmpty'],
   tags: ['hasAny', 'hasAll', 'empty', 'notEmpty'],
   boolean: ['eq'],
+  date: ['lte', 'gte', 'between', 'empty', 'notEmpty'],
 };
 
 function leafDone(l: Leaf) {
