@@ -88,6 +88,7 @@ describe('calling: 拨打 shows the one number of the call', () => {
     expect((await text(agent.getByTestId('call-copy'))).replace(/\s/g, '')).toBe('复制');
     // Only the dialog holds the number: the page behind it is still masked.
     expect(await text(agent.getByTestId('workspace-phone'))).toBe(MASKED);
+    await agent.mouse.move(700, 800); // off the number, so the shot shows it unhovered
     await screenshot(agent, 'calling-workspace');
     await agent.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
@@ -109,6 +110,7 @@ describe('calling: 拨打 shows the one number of the call', () => {
     await page.getByTestId('call-button').click();
     await page.getByTestId('call-dialog').waitFor();
     expect(await text(page.getByTestId('call-number'))).toBe(TICKET_PHONE);
+    await page.mouse.move(700, 800); // off the number, so the shot shows it unhovered
     await screenshot(page, 'calling-ticket');
     await page.keyboard.press('Escape');
   });
@@ -121,6 +123,7 @@ describe('calling: 拨打 shows the one number of the call', () => {
     await row.getByTestId('call-button').click();
     await page.getByTestId('call-dialog').waitFor();
     expect(await text(page.getByTestId('call-number'))).toBe(PHONE);
+    await page.mouse.move(700, 800); // off the number, so the shot shows it unhovered
     await screenshot(page, 'calling-callbacks');
     await page.keyboard.press('Escape');
   });
