@@ -93,7 +93,15 @@ describe('risk notices: a margin call sent, chased and confirmed by phone', () =
     expect(await text(row)).toContain('短信');
     // The text went out with the customer's link.
     tokens.push(...(await until('the SMS', () => textsFor(title).length === 1 && textsFor(title))));
-    await page.reload();
+    await until('the SMS recorded as sent', () =>
+      page!.evaluate(
+        async (id) =>
+          ((await (await fetch(`/api/notices/${id}`)).json()) as { smsStatus: string }).smsStatus === 'sent',
+        noticeId,
+      ),
+    );
+    // The 未确认 filter shows it, with its text sent.
+    await page.getByRole('tab', { name: '未确认', exact: true }).click();
     await row.getByText('已发出').waitFor();
     await screenshot(page, 'notices-list-unconfirmed');
 
@@ -137,6 +145,15 @@ describe('risk notices: a margin call sent, chased and confirmed by phone', () =
     expect(said).toContain('客户来电，已知悉须在开盘前追加保证金');
     for (const tk of tokens) expect(await page.content()).not.toContain(tk);
     await screenshot(page, 'notices-detail');
+
+    // The customer's page has the notice too, on its 风险通知 tab.
+    await page.goto(`/customers/${customer.id}`);
+    await page.getByRole('tab', { name: '风险通知' }).click();
+    const tab = page.getByTestId('customer-notices');
+    await tab.getByText(title).waitFor();
+    expect(await text(tab.getByTestId(`notice-${noticeId}`))).toContain(`电话确认，记录人 ${me.displayName}`);
+    await tab.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await screenshot(page, 'notices-customer-tab');
     await page.context().close();
   });
 });

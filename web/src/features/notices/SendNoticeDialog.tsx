@@ -19,13 +19,13 @@ type Values = {
 };
 type Pick = { id: number; name: string; code: string };
 
-export function SendNoticeDialog(props: { onClose: () => void }) {
+export function SendNoticeDialog(props: { onClose: () => void; customer?: Pick }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<Values>();
   const qc = useQueryClient();
   const showError = useShowError();
   const { message } = App.useApp();
-  const [customers, setCustomers] = useState<Pick[]>([]);
+  const [customers, setCustomers] = useState<Pick[]>(props.customer ? [props.customer] : []);
   const [failures, setFailures] = useState<string[]>([]);
   const [missing, setMissing] = useState(false);
   // The picker starts empty again after each pick (the chosen customers show as tags below it).

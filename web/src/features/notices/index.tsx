@@ -18,4 +18,13 @@ export default defineFeature({
       order: 27,
     },
   ],
+  customerTabs: [
+    {
+      id: 'notices',
+      label: 'notices:customerTab.tab',
+      tab: () => import('./CustomerNoticesTab'),
+      permission: 'customer.read',
+      order: 40,
+    },
+  ],
 });

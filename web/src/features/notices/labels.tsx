@@ -43,7 +43,7 @@ export function NoticeChannels({ n }: { n: Notice }) {
       {n.channels.map((c) => {
         const leg = legOf(c);
         return (
-          <span key={c}>
+          <span key={c} style={{ whiteSpace: 'nowrap' }}>
             {t(`notices:channel.${c}`, { defaultValue: c })}
             {leg && (
               <Typography.Text
