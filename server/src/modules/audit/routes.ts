@@ -21,6 +21,15 @@ const ZAuditRow = z.object({
   at: z.string(),
   actorId: z.number().nullable(),
   actorName: z.string().nullable(),
+  /** The actor's name today (actorName is the username written with the row). */
+  actorDisplayName: z.string().nullable(),
+  /** A ticket row's ticket number. */
+  ticketNumber: z.string().nullable(),
+  /** A customer row's customer, or a ticket row's customer: code and name. */
+  customerCode: z.string().nullable(),
+  customerName: z.string().nullable(),
+  /** A user row's user, by name. */
+  userDisplayName: z.string().nullable(),
   ip: z.string().nullable(),
   action: z.string(),
   entity: z.string(),
@@ -56,19 +65,39 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
       requireActor(req.ctx);
       requirePermission(req.ctx.actor, 'audit.read');
       const q = req.query;
-      let query = req.ctx.db.selectFrom('audit_log').selectAll();
+      // One query: the rows with the names and numbers people read instead of ids — the actor's name, the ticket's
+      // number, the customer's code and name (of a customer row, or of a ticket row's customer), a user row's name.
+      // entity_id is text; it is cast only when the row is of that entity and the id is all digits.
+      const idOf = (entity: string) =>
+        sql<number>`case when a.entity = ${entity} and a.entity_id ~ '^[0-9]{1,18}$' then a.entity_id::bigint end`;
+      let query = req.ctx.db
+        .selectFrom('audit_log as a')
+        .leftJoin('users as actor', 'actor.id', 'a.actor_id')
+        .leftJoin('tickets as tk', (j) => j.on(sql<boolean>`tk.id = ${idOf('ticket')}`))
+        .leftJoin('customers as cu', (j) =>
+          j.on(sql<boolean>`cu.id = coalesce(tk.customer_id, ${idOf('customer')})`),
+        )
+        .leftJoin('users as eu', (j) => j.on(sql<boolean>`eu.id = ${idOf('user')}`))
+        .selectAll('a')
+        .select([
+          'actor.display_name as actor_display_name',
+          'tk.number as ticket_number',
+          'cu.code as customer_code',
+          'cu.name as customer_name',
+          'eu.display_name as user_display_name',
+        ]);
       const scope = branchScope(req.ctx.actor);
       // Branch-scoped readers see their branch's rows only; rows with no branch (system-wide) need the all-branch scope.
-      if (scope !== 'all') query = query.where('branch_id', 'in', scope);
-      if (q.actorId) query = query.where('actor_id', '=', q.actorId);
-      if (q.entity) query = query.where('entity', '=', q.entity);
-      if (q.entityId) query = query.where('entity_id', '=', q.entityId);
+      if (scope !== 'all') query = query.where('a.branch_id', 'in', scope);
+      if (q.actorId) query = query.where('a.actor_id', '=', q.actorId);
+      if (q.entity) query = query.where('a.entity', '=', q.entity);
+      if (q.entityId) query = query.where('a.entity_id', '=', q.entityId);
       if (q.action)
         query = q.action.endsWith('*')
-          ? query.where('action', 'like', `${q.action.slice(0, -1).replace(/[\\%_]/g, '\\$&')}%`)
-          : query.where('action', '=', q.action);
-      if (q.from) query = query.where('at', '>=', new Date(q.from));
-      if (q.to) query = query.where('at', '<', new Date(q.to));
+          ? query.where('a.action', 'like', `${q.action.slice(0, -1).replace(/[\\%_]/g, '\\$&')}%`)
+          : query.where('a.action', '=', q.action);
+      if (q.from) query = query.where('a.at', '>=', new Date(q.from));
+      if (q.to) query = query.where('a.at', '<', new Date(q.to));
       const c = decodeCursor(q.cursor);
       if (q.cursor) {
         const at = new Date(String(c?.[0]));
@@ -76,11 +105,11 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
           throw badRequest('CURSOR_INVALID', 'The cursor is not one this list gave out', {
             cursor: 'CURSOR_INVALID',
           });
-        query = query.where(sql<boolean>`(at, id) < (${at}::timestamptz, ${Number(c[1])}::bigint)`);
+        query = query.where(sql<boolean>`(a.at, a.id) < (${at}::timestamptz, ${Number(c[1])}::bigint)`);
       }
       const rows = await query
-        .orderBy('at', 'desc')
-        .orderBy('id', 'desc')
+        .orderBy('a.at', 'desc')
+        .orderBy('a.id', 'desc')
         .limit(q.limit + 1)
         .execute();
       const more = rows.length > q.limit;
@@ -92,6 +121,11 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
           at: r.at.toISOString(),
           actorId: r.actor_id,
           actorName: r.actor_name,
+          actorDisplayName: r.actor_display_name,
+          ticketNumber: r.ticket_number,
+          customerCode: r.customer_code,
+          customerName: r.customer_name,
+          userDisplayName: r.user_display_name,
           ip: r.ip,
           action: r.action,
           entity: r.entity,

@@ -2771,6 +2771,11 @@ export interface components {
             at: string;
             actorId: number | null;
             actorName: string | null;
+            actorDisplayName: string | null;
+            ticketNumber: string | null;
+            customerCode: string | null;
+            customerName: string | null;
+            userDisplayName: string | null;
             ip: string | null;
             action: string;
             entity: string;
