@@ -30,6 +30,7 @@ describe('feature registry', () => {
         'tickets',
         'entitlements',
         'suitability',
+        'notices',
         'visits',
       ]);
       expect(registry.customerTabs.filter((x) => typeof lookup(lang, x.label) !== 'string')).toEqual([]);

@@ -24,7 +24,7 @@ export default defineFeature({
       label: 'notices:customerTab.tab',
       tab: () => import('./CustomerNoticesTab'),
       permission: 'customer.read',
-      order: 40,
+      order: 35,
     },
   ],
 });
