@@ -237,7 +237,8 @@ describe('a campaign from a segment: SMS, then a call after 3 days', () => {
     expect(p.status).toBe(200);
     expect(p.body).toMatchObject({
       targets: 1000,
-      responded: 50,
+      // 50 who called in, and the 4 reached: a connected call is a response too.
+      responded: 54,
       // 950 calls: 5 done (4 reached, wrong number, refused → 6), 2 unreachable, agent + agent2 each hold one,
       // no_answer and busy went back to the queue.
       calls: { total: 950, done: 6, unreachable: 2, claimed: 2, open: 940, remaining: 942 },
@@ -260,7 +261,8 @@ describe('a campaign from a segment: SMS, then a call after 3 days', () => {
     // The 50 callers all got the SMS (none of them opted out) and responded after it: 50 / 980.
     expect(s1.responded).toBe(50);
     expect(s1.responseRate).toBeCloseTo(50 / 980, 4);
-    expect(s2).toMatchObject({ channel: 'call', recipients: 950, responded: 0, responseRate: 0 });
+    expect(s2).toMatchObject({ channel: 'call', recipients: 950, responded: 4 });
+    expect(s2.responseRate).toBeCloseTo(4 / 950, 4);
 
     // Ten phone_out interactions on the timelines.
     const out = await sql<{
@@ -481,5 +483,250 @@ describe('the dispatcher survives a restart mid-run', () => {
       .where('channel', '=', 'sms')
       .execute();
     expect(failedOnTimeline).toEqual([{ outcome: 'failed' }]);
+  });
+});
+
+describe('the daily flow: confirm the count, pause, resume, stop', () => {
+  it('counts before a start; a pause sends nothing and hands out no call; resume carries on; stop is final', async () => {
+    const { ids, segmentId } = await segmentOf(10, 'FLOW');
+    await sql`update customers set sms_opt_out = true where id = any(${ids.slice(0, 2)}::bigint[])`.execute(
+      t.db,
+    );
+    await sql`update customers set phone = null where id = ${ids[2]}`.execute(t.db);
+    const sup = await t.login('supervisor');
+    const agent = await t.login('agent');
+    const created = await t.call(sup, 'POST', '/api/campaigns', {
+      name: 'flow',
+      target: { kind: 'segment', segmentId },
+      agents: [{ userId: await userIdOf('agent'), quota: 100 }],
+      steps: [
+        { channel: 'sms', delayDays: 0, smsTemplate: '{name}您好' },
+        { channel: 'call', delayDays: 3 },
+      ],
+    });
+    const id = created.body.id;
+    expect(created.body.segmentName).toBe('seg FLOW');
+    // The dry count: ten people, seven texts (two opted out, one without a mobile), the call step later.
+    const preview = await t.call(sup, 'GET', `/api/campaigns/${id}/preview-count`);
+    expect(preview.body).toEqual({
+      campaignId: id,
+      status: 'draft',
+      targets: 10,
+      sms: 7,
+      smsSkipped: 3,
+      calls: 0,
+      laterSteps: 1,
+    });
+    // Only a running campaign pauses; only a started one stops — the 409 names the status.
+    const early = await t.call(sup, 'POST', `/api/campaigns/${id}/pause`);
+    expect(early.status).toBe(409);
+    expect(early.body.error).toMatchObject({ code: 'CAMPAIGN_NOT_RUNNING', details: { status: 'draft' } });
+    expect((await t.call(sup, 'POST', `/api/campaigns/${id}/stop`)).body.error).toMatchObject({
+      code: 'CAMPAIGN_NOT_ACTIVE',
+      details: { status: 'draft' },
+    });
+    const started = await t.call(sup, 'POST', `/api/campaigns/${id}/start`);
+    const [smsStep, callStep] = started.body.steps;
+    expect((await t.call(agent, 'POST', `/api/campaigns/${id}/pause`)).status, 'agents cannot pause').toBe(
+      403,
+    );
+
+    const paused = await t.call(sup, 'POST', `/api/campaigns/${id}/pause`);
+    expect(paused.status).toBe(200);
+    expect(paused.body.status).toBe('paused');
+    expect((await t.call(sup, 'POST', `/api/campaigns/${id}/pause`)).body.error).toMatchObject({
+      code: 'CAMPAIGN_NOT_RUNNING',
+      details: { status: 'paused' },
+    });
+    // Nothing is sent while paused.
+    const before = gw.messages.length;
+    expect(await dispatchOutbox(t.db, { stepId: smsStep.id }, { provider })).toMatchObject({
+      sent: 0,
+      batches: 0,
+    });
+    expect(gw.messages.length).toBe(before);
+    // Someone who calls in meanwhile has still responded.
+    await t.call(agent, 'POST', `/api/customers/${ids[9]}/interactions`, {
+      channel: 'phone_in',
+      summary: '来电',
+    });
+    // The call step fell due during the pause (the campaign started four days ago): it waits for the resume.
+    await sql`update campaigns set started_at = now() - interval '4 days' where id = ${id}`.execute(t.db);
+    expect((await t.call(sup, 'POST', `/api/campaigns/${id}/steps/${callStep.id}/dispatch`)).status).toBe(
+      409,
+    );
+    const ws = await t.call(agent, 'POST', `/api/campaigns/${id}/next`);
+    expect(ws.body).toMatchObject({ campaignStatus: 'paused', call: null });
+
+    const resumed = await t.call(sup, 'POST', `/api/campaigns/${id}/resume`);
+    expect(resumed.status).toBe(200);
+    expect(resumed.body.status).toBe('running');
+    expect(resumed.body.steps[1].status).toBe('dispatched');
+    const calls = await t.db
+      .selectFrom('campaign_calls')
+      .select('customer_id')
+      .where('step_id', '=', callStep.id)
+      .execute();
+    expect(calls).toHaveLength(9); // the one who called in is left out
+    expect((await dispatchOutbox(t.db, { stepId: smsStep.id }, { provider })).sent).toBe(7);
+    expect((await t.call(agent, 'POST', `/api/campaigns/${id}/next`)).body.call).not.toBeNull();
+    const trail = await t.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('entity', '=', 'campaign')
+      .where('entity_id', '=', String(id) as any)
+      .where('action', 'in', ['campaign.paused', 'campaign.resumed'])
+      .execute();
+    expect(trail.map((a) => a.action).sort()).toEqual(['campaign.paused', 'campaign.resumed']);
+
+    const stopped = await t.call(sup, 'POST', `/api/campaigns/${id}/stop`);
+    expect(stopped.body).toMatchObject({ status: 'stopped' });
+    expect(stopped.body.finishedAt).not.toBeNull();
+    for (const action of ['resume', 'pause', 'stop'])
+      expect((await t.call(sup, 'POST', `/api/campaigns/${id}/${action}`)).body.error.details).toEqual({
+        status: 'stopped',
+      });
+    expect((await t.call(agent, 'POST', `/api/campaigns/${id}/next`)).body.call).not.toBeNull(); // the one held
+  });
+
+  it('stop skips the texts still queued; nothing more goes out', async () => {
+    const { segmentId } = await segmentOf(5, 'STOP');
+    const sup = await t.login('supervisor');
+    const c = await t.call(sup, 'POST', '/api/campaigns', {
+      name: 'stop',
+      target: { kind: 'segment', segmentId },
+      steps: [{ channel: 'sms', smsTemplate: '{name}' }],
+    });
+    const started = await t.call(sup, 'POST', `/api/campaigns/${c.body.id}/start`);
+    const stepId = started.body.steps[0].id;
+    const stopped = await t.call(sup, 'POST', `/api/campaigns/${c.body.id}/stop`);
+    expect(stopped.body.steps[0].status).toBe('dispatched');
+    const rows = await t.db
+      .selectFrom('sms_outbox')
+      .select(['status', 'skip_reason'])
+      .where('campaign_step_id', '=', stepId)
+      .execute();
+    expect(rows).toHaveLength(5);
+    expect(rows.every((r) => r.status === 'skipped' && r.skip_reason === 'campaign_stopped')).toBe(true);
+    expect((await dispatchOutbox(t.db, { stepId }, { provider })).sent).toBe(0);
+  });
+});
+
+describe('failed texts with the gateway’s reason', () => {
+  it('lists refused and undelivered messages with a code the reader’s language knows', async () => {
+    const { ids, segmentId } = await segmentOf(3, 'WHY');
+    const sup = await t.login('supervisor');
+    const c = await t.call(sup, 'POST', '/api/campaigns', {
+      name: 'why',
+      target: { kind: 'segment', segmentId },
+      steps: [{ channel: 'sms', smsTemplate: '{name}' }],
+    });
+    const started = await t.call(sup, 'POST', `/api/campaigns/${c.body.id}/start`);
+    const stepId = started.body.steps[0].id;
+    const refused = `139${String(ids[0]).padStart(8, '0')}`;
+    gw.failWith((m) => (m.mobile === refused ? 400 : undefined));
+    await dispatchOutbox(t.db, { stepId }, { provider });
+    gw.failWith(undefined);
+    const sent = await t.db
+      .selectFrom('sms_outbox')
+      .selectAll()
+      .where('campaign_step_id', '=', stepId)
+      .where('customer_id', '=', ids[1])
+      .executeTakeFirstOrThrow();
+    const report = {
+      msgid: sent.provider_msg_id!,
+      extno: `kefu-sms-${sent.id}`,
+      status: 'UNDELIV',
+      timestamp: String(Date.now()),
+    };
+    await t.call(null, 'POST', '/api/sms/reports', { ...report, sign: signReport(SECRET, report) });
+    const failed = await t.call(sup, 'GET', `/api/campaigns/${c.body.id}/failed-messages`);
+    expect(failed.status).toBe(200);
+    expect(failed.body).toHaveLength(2);
+    failed.body.sort((a: any, b: any) => a.customerId - b.customerId);
+    expect(failed.body[0]).toMatchObject({
+      customerId: ids[0],
+      status: 'failed',
+      reasonCode: 'REFUSED',
+      position: 1,
+    });
+    expect(failed.body[0].reason).toMatch(/^refused: 400/);
+    expect(failed.body[1]).toMatchObject({
+      customerId: ids[1],
+      status: 'undelivered',
+      reasonCode: 'REPORT_UNDELIV',
+      reason: 'UNDELIV',
+    });
+  });
+});
+
+describe('calls: a connected call is a response; required questions are required', () => {
+  it('refuses reached without the required answers, and drops the reached person from later steps', async () => {
+    const { ids, segmentId } = await segmentOf(2, 'REACH');
+    const sup = await t.login('supervisor');
+    const agent = await t.login('agent');
+    const c = await t.call(sup, 'POST', '/api/campaigns', {
+      name: 'reach',
+      target: { kind: 'segment', segmentId },
+      questions: [
+        { key: 'self', type: 'yes_no', text: '是否本人', required: true },
+        { key: 'feedback', type: 'text', text: '意见', required: true },
+        { key: 'extra', type: 'text', text: '备注' },
+      ],
+      agents: [{ userId: await userIdOf('agent'), quota: 100 }],
+      steps: [
+        { channel: 'call', delayDays: 0 },
+        { channel: 'sms', delayDays: 1, smsTemplate: '{name}，感谢' },
+      ],
+    });
+    const id = c.body.id;
+    const started = await t.call(sup, 'POST', `/api/campaigns/${id}/start`);
+    const smsStep = started.body.steps[1];
+    const w = await t.call(agent, 'POST', `/api/campaigns/${id}/next`);
+    const callId = w.body.call.id;
+    const who = w.body.call.customer.id;
+    const url = `/api/campaigns/${id}/calls/${callId}/attempts`;
+    const none = await t.call(agent, 'POST', url, { outcome: 'reached', answers: {} });
+    expect(none.status).toBe(400);
+    expect(none.body.error.fields).toEqual({
+      'answers.self': 'ANSWER_REQUIRED',
+      'answers.feedback': 'ANSWER_REQUIRED',
+    });
+    const blank = await t.call(agent, 'POST', url, {
+      outcome: 'reached',
+      answers: { self: true, feedback: '   ' },
+    });
+    expect(blank.body.error.fields).toEqual({ 'answers.feedback': 'ANSWER_REQUIRED' });
+    const ok = await t.call(agent, 'POST', url, {
+      outcome: 'reached',
+      answers: { self: true, feedback: '满意' },
+    });
+    expect(ok.status).toBe(201);
+    const target = await t.db
+      .selectFrom('campaign_targets')
+      .select(['customer_id', 'responded_at', 'responded_channel'])
+      .where('campaign_id', '=', id)
+      .orderBy('customer_id')
+      .execute();
+    const reached = target.find((x) => x.customer_id === who)!;
+    expect(reached.responded_at).not.toBeNull();
+    expect(reached.responded_channel).toBe('phone_out');
+    expect(target.find((x) => x.customer_id !== who)!.responded_at).toBeNull();
+    // The other person's call: no answer needs no answers, and is no response.
+    const w2 = await t.call(agent, 'POST', `/api/campaigns/${id}/next`);
+    const other = await t.call(agent, 'POST', `/api/campaigns/${id}/calls/${w2.body.call.id}/attempts`, {
+      outcome: 'no_answer',
+    });
+    expect(other.status).toBe(201);
+    // The thank-you text goes only to the one not reached.
+    await t.call(sup, 'POST', `/api/campaigns/${id}/steps/${smsStep.id}/dispatch`);
+    const outbox = await t.db
+      .selectFrom('sms_outbox')
+      .select('customer_id')
+      .where('campaign_step_id', '=', smsStep.id)
+      .execute();
+    expect(outbox.map((o) => o.customer_id)).toEqual(ids.filter((x) => x !== who));
+    const p = await t.call(sup, 'GET', `/api/campaigns/${id}/progress`);
+    expect(p.body.responded).toBe(1);
   });
 });

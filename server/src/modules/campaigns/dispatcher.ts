@@ -1,5 +1,6 @@
 // The SMS dispatcher: sends the rows of sms_outbox (one per campaign step or notice and customer — unique key) to the
-// gateway in batches, with bounded concurrency, and records each result on the customer's timeline.
+// gateway in batches, with bounded concurrency, and records each result on the customer's timeline. A paused or
+// stopped campaign's rows are not claimed (the pause takes effect at the next batch).
 //
 // Protocol, per batch:
 //   1. claim  — one short transaction: `update … set status='sending', lease_until=now()+lease … where id in
@@ -61,6 +62,8 @@ const timelineText = (content: string) => content.replace(/(\/notices\/confirm\/
 
 const filterSql = (f: DispatchFilter) =>
   'stepId' in f ? sql`campaign_step_id = ${f.stepId}` : sql`notice_id = ${f.noticeId}`;
+/** Only a running campaign's texts are claimed (a paused or stopped one sends nothing; notices always go). */
+const sendableSql = sql`(campaign_id is null or campaign_id in (select id from campaigns where status = 'running'))`;
 
 /** Sends everything claimable for the step or notice; returns counts. Safe to run concurrently and again. */
 export async function dispatchOutbox(db: Database, f: DispatchFilter, opts: DispatchOptions = {}) {
@@ -81,7 +84,7 @@ export async function dispatchOutbox(db: Database, f: DispatchFilter, opts: Disp
       update sms_outbox o set status = 'sending', lease_until = now() + make_interval(secs => ${lease}),
              attempts = o.attempts + 1
        where o.id in (select id from sms_outbox
-                       where ${filterSql(f)}
+                       where ${filterSql(f)} and ${sendableSql}
                          and (status = 'pending' or (status = 'sending' and lease_until < now()))
                        order by id limit ${batchSize}
                        for update skip locked)
@@ -162,6 +165,14 @@ export async function dispatchOutbox(db: Database, f: DispatchFilter, opts: Disp
 
 /** The job: dispatches, then comes back for messages waiting for a retry; marks a campaign step dispatched. */
 defineJob('sms:dispatch', async (payload: DispatchFilter, { db }) => {
+  // A paused campaign's step waits for its resume (which enqueues this job again); a stopped one's is over.
+  if ('stepId' in payload) {
+    const c = await sql<{ status: string }>`
+      select c.status from campaign_steps s join campaigns c on c.id = s.campaign_id where s.id = ${payload.stepId}`.execute(
+      db,
+    );
+    if (c.rows[0] && c.rows[0].status !== 'running') return;
+  }
   await dispatchOutbox(db, payload);
   const waiting = await sql<{ at: Date | null }>`
     select min(lease_until) as at from sms_outbox where ${filterSql(payload)} and status in ('pending', 'sending')`.execute(

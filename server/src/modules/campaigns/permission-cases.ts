@@ -95,6 +95,38 @@ addCases([
     tables: ['campaigns', 'campaign_steps', 'campaign_calls', 'campaign_targets'],
   },
   {
+    route: 'GET /api/campaigns/:id/preview-count',
+    allowed: READ,
+    request: async (t) => ({ url: `/api/campaigns/${(await bjCampaign(t)).id}/preview-count` }),
+  },
+  {
+    route: 'POST /api/campaigns/:id/pause',
+    allowed: WRITE,
+    request: async (t) => ({ url: `/api/campaigns/${(await bjCampaign(t, true)).id}/pause` }),
+    tables: ['campaigns'],
+  },
+  {
+    route: 'POST /api/campaigns/:id/resume',
+    allowed: WRITE,
+    request: async (t) => {
+      const c = await bjCampaign(t, true);
+      await t.db.updateTable('campaigns').set({ status: 'paused' }).where('id', '=', c.id).execute();
+      return { url: `/api/campaigns/${c.id}/resume` };
+    },
+    tables: ['campaigns', 'campaign_steps', 'campaign_calls', 'sms_outbox'],
+  },
+  {
+    route: 'POST /api/campaigns/:id/stop',
+    allowed: WRITE,
+    request: async (t) => ({ url: `/api/campaigns/${(await bjCampaign(t, true)).id}/stop` }),
+    tables: ['campaigns', 'campaign_steps', 'sms_outbox'],
+  },
+  {
+    route: 'GET /api/campaigns/:id/failed-messages',
+    allowed: READ,
+    request: async (t) => ({ url: `/api/campaigns/${(await bjCampaign(t, true)).id}/failed-messages` }),
+  },
+  {
     route: 'POST /api/campaigns/:id/steps/:stepId/dispatch',
     allowed: WRITE,
     request: async (t) => {

@@ -1,22 +1,27 @@
-// HTTP routes of callback campaigns: create, list, read, start, dispatch a step now, live progress, the agent
-// workspace (next contact), attempts, and the counter list of unreachable people.
+// HTTP routes of callback campaigns: create, list, read, the dry count before a start, start, pause, resume, stop,
+// dispatch a step now, live progress and the failed texts, the agent workspace (next contact), attempts, and the
+// counter list of unreachable people.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
 import { commonErrors, named, ZId, ZIdParams } from '../../platform/schemas.ts';
 import {
   campaignProgress,
+  changeCampaignStatus,
   counterList,
   createCampaign,
   dispatchStepNow,
+  failedMessages,
   getCampaign,
   listCampaigns,
   OUTCOMES,
+  previewCount,
   recordAttempt,
   startCampaign,
   workspace,
 } from './service.ts';
 
+const ZStatus = z.enum(['draft', 'running', 'paused', 'stopped', 'finished']);
 const ZQuestion = z.object({
   key: z
     .string()
@@ -45,9 +50,10 @@ const ZCampaign = z.object({
   id: z.number(),
   name: z.string(),
   branchId: z.number(),
-  status: z.enum(['draft', 'running', 'finished']),
+  status: ZStatus,
   targetKind: z.enum(['segment', 'list', 'saved_search']),
   segmentId: z.number().nullable(),
+  segmentName: z.string().nullable(),
   savedViewId: z.number().nullable(),
   scriptArticleId: z.number().nullable(),
   script: z.string().nullable(),
@@ -85,6 +91,7 @@ const ZQuota = z.object({
 });
 const ZWorkspace = z.object({
   campaignId: z.number(),
+  campaignStatus: ZStatus,
   call: z
     .object({
       id: z.number(),
@@ -116,7 +123,7 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: 'Campaigns of my branches (newest first)',
-        querystring: z.object({ status: z.enum(['draft', 'running', 'finished']).optional() }),
+        querystring: z.object({ status: ZStatus.optional() }),
         response: { 200: z.array(ZCampaign), ...commonErrors },
       },
     },
@@ -199,6 +206,84 @@ export const campaignRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       requireActor(req.ctx);
       return startCampaign(req.ctx, req.params.id);
+    },
+  );
+  app.get(
+    '/campaigns/:id/preview-count',
+    {
+      schema: {
+        tags,
+        summary:
+          'Dry count for the start confirmation: targets, texts the steps due at once send (and skip), calls they hand out',
+        params: ZIdParams,
+        response: {
+          200: z.object({
+            campaignId: z.number(),
+            status: ZStatus,
+            targets: z.number(),
+            sms: z.number(),
+            smsSkipped: z.number(),
+            calls: z.number(),
+            laterSteps: z.number(),
+          }),
+          ...commonErrors,
+        },
+      },
+    },
+    async (req) => {
+      requireActor(req.ctx);
+      return previewCount(req.ctx, req.params.id);
+    },
+  );
+  for (const [action, summary] of [
+    [
+      'pause',
+      'Pause a running campaign: no text is sent and no call handed out until resumed (409 otherwise)',
+    ],
+    [
+      'resume',
+      'Resume a paused campaign: steps due meanwhile are dispatched, queued texts go out (409 otherwise)',
+    ],
+    ['stop', 'Stop a running or paused campaign for good: queued texts are skipped (409 otherwise)'],
+  ] as const)
+    app.post(
+      `/campaigns/:id/${action}`,
+      { schema: { tags, summary, params: ZIdParams, response: { 200: ZCampaign, ...commonErrors } } },
+      async (req) => {
+        requireActor(req.ctx);
+        return changeCampaignStatus(req.ctx, req.params.id, action);
+      },
+    );
+  app.get(
+    '/campaigns/:id/failed-messages',
+    {
+      schema: {
+        tags,
+        summary:
+          "Texts the gateway refused or reported undelivered, with the gateway's reason (reasonCode when it is a known one)",
+        params: ZIdParams,
+        response: {
+          200: z.array(
+            z.object({
+              outboxId: z.number(),
+              stepId: z.number(),
+              position: z.number(),
+              customerId: z.number(),
+              code: z.string(),
+              name: z.string(),
+              status: z.enum(['failed', 'undelivered']),
+              reasonCode: z.string().nullable(),
+              reason: z.string().nullable(),
+              at: z.string(),
+            }),
+          ),
+          ...commonErrors,
+        },
+      },
+    },
+    async (req) => {
+      requireActor(req.ctx);
+      return failedMessages(req.ctx, req.params.id);
     },
   );
   app.post(

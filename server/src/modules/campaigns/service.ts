@@ -93,7 +93,7 @@ async function loadCampaign(ctx: AuthedCtx, id: number, lock = false) {
 }
 
 async function campaignOut(ctx: Ctx, c: Awaited<ReturnType<typeof loadCampaign>>) {
-  const [agents, steps, n] = await Promise.all([
+  const [agents, steps, n, segment] = await Promise.all([
     ctx.db
       .selectFrom('campaign_agents')
       .innerJoin('users', 'users.id', 'campaign_agents.user_id')
@@ -112,6 +112,9 @@ async function campaignOut(ctx: Ctx, c: Awaited<ReturnType<typeof loadCampaign>>
       .select(sql<number>`count(*)::int`.as('n'))
       .where('campaign_id', '=', c.id)
       .executeTakeFirstOrThrow(),
+    c.segment_id == null
+      ? undefined
+      : ctx.db.selectFrom('segments').select('name').where('id', '=', c.segment_id).executeTakeFirst(),
   ]);
   return {
     id: c.id,
@@ -120,6 +123,7 @@ async function campaignOut(ctx: Ctx, c: Awaited<ReturnType<typeof loadCampaign>>
     status: c.status,
     targetKind: c.target_kind,
     segmentId: c.segment_id,
+    segmentName: segment?.name ?? null,
     savedViewId: c.saved_view_id,
     scriptArticleId: c.script_article_id,
     script: c.script,
@@ -375,6 +379,225 @@ export async function startCampaign(ctx: AuthedCtx, id: number) {
   });
 }
 
+/** The mainland mobile a message would go to (the SMS step's rule), or null: as SQL over a phone column. */
+const mobileSql = (phone: RawBuilder<unknown>) =>
+  sql`case when regexp_replace(regexp_replace(coalesce(${phone}, ''), '[^0-9]', '', 'g'), '^86(1[0-9]{10})$', '\\1') ~ '^1[3-9][0-9]{9}$'
+           then regexp_replace(regexp_replace(${phone}, '[^0-9]', '', 'g'), '^86(1[0-9]{10})$', '\\1') end`;
+
+/**
+ * A dry count for the confirmation before a start: how many people the campaign takes (a draft's segment or saved
+ * search as it is now, or its list; a started campaign's targets who have not responded), how many texts the
+ * steps due at once send (opted-out customers and unusable numbers are skipped), and how many calls they hand out.
+ */
+export async function previewCount(ctx: AuthedCtx, id: number) {
+  requirePermission(ctx.actor, 'campaign.read');
+  const c = await loadCampaign(ctx, id);
+  let members: unknown = sql`select null::bigint where false`;
+  if (c.status === 'draft' && c.target_kind === 'segment' && c.segment_id != null)
+    members = await segmentCustomerQuery(ctx, c.segment_id);
+  if (c.status === 'draft' && c.target_kind === 'saved_search' && c.target_query != null)
+    members = (await customerSearchQuery(ctx, c.target_query as any)).clearSelect().select('customers.id');
+  const steps = await ctx.db
+    .selectFrom('campaign_steps')
+    .select(['channel', 'delay_days', 'status'])
+    .where('campaign_id', '=', id)
+    .execute();
+  // Due at once: a draft's steps without delay; a started campaign's steps still pending and due.
+  const due = steps.filter((s) =>
+    c.status === 'draft'
+      ? s.delay_days === 0
+      : s.status === 'pending' &&
+        c.started_at != null &&
+        c.started_at.getTime() + s.delay_days * 86_400_000 <= Date.now(),
+  );
+  const r = await sql<{ targets: number; texts: number }>`
+    with m as (
+      select c.id, c.sms_opt_out, ${mobileSql(sql`c.phone`)} as mobile from customers c
+       where c.id in (${members})
+          or c.id in (select customer_id from campaign_targets where campaign_id = ${id} and responded_at is null))
+    select count(*)::int as targets,
+           count(*) filter (where not sms_opt_out and mobile is not null)::int as texts
+      from m`.execute(ctx.db);
+  const { targets, texts } = r.rows[0];
+  const smsSteps = due.filter((s) => s.channel === 'sms').length;
+  const callSteps = due.filter((s) => s.channel === 'call').length;
+  return {
+    campaignId: id,
+    status: c.status,
+    targets,
+    sms: texts * smsSteps,
+    smsSkipped: (targets - texts) * smsSteps,
+    calls: targets * callSteps,
+    laterSteps: steps.length - due.length,
+  };
+}
+
+type Transition = 'pause' | 'resume' | 'stop';
+const TRANSITIONS: Record<
+  Transition,
+  { from: string[]; to: 'running' | 'paused' | 'stopped'; code: string }
+> = {
+  pause: { from: ['running'], to: 'paused', code: 'CAMPAIGN_NOT_RUNNING' },
+  resume: { from: ['paused'], to: 'running', code: 'CAMPAIGN_NOT_PAUSED' },
+  stop: { from: ['running', 'paused'], to: 'stopped', code: 'CAMPAIGN_NOT_ACTIVE' },
+};
+
+/**
+ * Pause (running → paused): no text is sent and no call handed out until resumed; a call an agent already holds
+ * may still be recorded. Resume (paused → running): steps that fell due meanwhile are dispatched, texts still
+ * queued go out, later steps keep their schedule. Stop (running or paused → stopped, final): texts still queued are
+ * skipped (skip reason 'campaign_stopped'), steps not yet dispatched never are. A wrong transition is 409 naming
+ * the campaign's status.
+ */
+export async function changeCampaignStatus(ctx: AuthedCtx, id: number, action: Transition) {
+  requirePermission(ctx.actor, 'campaign.write');
+  const rule = TRANSITIONS[action];
+  return withTx(ctx, async (tx) => {
+    const c = await loadCampaign(tx as AuthedCtx, id, true);
+    if (!rule.from.includes(c.status))
+      throw conflict(rule.code, `The campaign is ${c.status}; it cannot ${action}`, { status: c.status });
+    const updated = await tx.db
+      .updateTable('campaigns')
+      .set({
+        status: rule.to,
+        updated_at: sql`now()`,
+        version: sql`version + 1`,
+        ...(rule.to === 'stopped' ? { finished_at: sql`now()` } : {}),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const steps = await tx.db
+      .selectFrom('campaign_steps')
+      .selectAll()
+      .where('campaign_id', '=', id)
+      .orderBy('position')
+      .execute();
+    const meta: Record<string, unknown> = {};
+    if (action === 'resume') {
+      const dispatched: number[] = [];
+      for (const s of steps) {
+        if (s.status === 'dispatching')
+          await enqueue(tx, 'sms:dispatch', { stepId: s.id }, { jobKey: `sms:step:${s.id}` });
+        if (s.status !== 'pending') continue;
+        const runAt = new Date(c.started_at!.getTime() + s.delay_days * 86_400_000);
+        if (runAt.getTime() <= Date.now()) {
+          await dispatchStepTx(tx, s.id);
+          dispatched.push(s.id);
+        } else
+          await enqueue(
+            tx,
+            'campaign:dispatch_step',
+            { stepId: s.id },
+            { runAt, jobKey: `campaign_step:${s.id}` },
+          );
+      }
+      meta.dispatchedSteps = dispatched;
+    }
+    if (action === 'stop') {
+      const skipped = await tx.db
+        .updateTable('sms_outbox')
+        .set({ status: 'skipped', skip_reason: 'campaign_stopped', lease_until: null })
+        .where('campaign_id', '=', id)
+        .where('status', 'in', ['pending', 'sending'])
+        .executeTakeFirst();
+      await tx.db
+        .updateTable('campaign_steps')
+        .set({ status: 'dispatched', dispatched_at: sql`now()` })
+        .where('campaign_id', '=', id)
+        .where('status', '=', 'dispatching')
+        .execute();
+      meta.smsSkipped = Number(skipped.numUpdatedRows);
+    }
+    await audit(tx, {
+      action: `campaign.${action === 'pause' ? 'paused' : action === 'resume' ? 'resumed' : 'stopped'}`,
+      entity: 'campaign',
+      entityId: id,
+      branchId: c.branch_id,
+      before: { status: c.status },
+      after: { status: rule.to },
+      meta,
+    });
+    return campaignOut(tx, updated);
+  });
+}
+
+/** What the gateway said about a message that did not arrive, as a code the reader's language knows, if it is one. */
+const REPORT_CODES = new Set([
+  'UNDELIV',
+  'EXPIRED',
+  'REJECTD',
+  'DELETED',
+  'UNKNOWN',
+  'BLACK',
+  'MK',
+  'MI',
+  'MN',
+  'DB',
+  'ID',
+]);
+export function smsFailureCode(
+  status: string,
+  reportStatus: string | null,
+  error: string | null,
+): string | null {
+  if (status === 'undelivered') {
+    const head = (reportStatus ?? '').toUpperCase().split(':')[0];
+    return REPORT_CODES.has(head) ? `REPORT_${head}` : null;
+  }
+  const e = error ?? '';
+  if (e.startsWith('network:')) return 'NETWORK';
+  if (/^gateway \d+/.test(e)) return 'GATEWAY_UNAVAILABLE';
+  if (e.startsWith('refused:')) return 'REFUSED';
+  if (e.startsWith('SMS gateway not configured')) return 'NOT_CONFIGURED';
+  return null;
+}
+
+/** The campaign's texts that failed (refused by the gateway) or were reported undelivered, with the reason. */
+export async function failedMessages(ctx: AuthedCtx, campaignId: number) {
+  requirePermission(ctx.actor, 'campaign.read');
+  await loadCampaign(ctx, campaignId);
+  const rows = await scopeToBranch(
+    ctx.db
+      .selectFrom('sms_outbox as o')
+      .innerJoin('customers as c', 'c.id', 'o.customer_id')
+      .innerJoin('campaign_steps as s', 's.id', 'o.campaign_step_id')
+      .select([
+        'o.id',
+        'o.campaign_step_id',
+        's.position',
+        'o.customer_id',
+        'c.code',
+        'c.name',
+        'o.status',
+        'o.error',
+        'o.report_status',
+        'o.sent_at',
+        'o.reported_at',
+        'o.created_at',
+      ])
+      .where('o.campaign_id', '=', campaignId)
+      .where('o.status', 'in', ['failed', 'undelivered']),
+    ctx.actor,
+    'o.branch_id',
+  )
+    .orderBy('o.id')
+    .limit(1000)
+    .execute();
+  return rows.map((r) => ({
+    outboxId: r.id,
+    stepId: r.campaign_step_id!,
+    position: r.position,
+    customerId: r.customer_id,
+    code: r.code,
+    name: r.name,
+    status: r.status as 'failed' | 'undelivered',
+    reasonCode: smsFailureCode(r.status, r.report_status, r.error),
+    reason: r.status === 'undelivered' ? r.report_status : r.error,
+    at: (r.reported_at ?? r.sent_at ?? r.created_at).toISOString(),
+  }));
+}
+
 /** Supervisor's "dispatch now" for a step whose delay has not passed yet (or to re-dispatch nothing twice). */
 export async function dispatchStepNow(ctx: AuthedCtx, campaignId: number, stepId: number) {
   requirePermission(ctx.actor, 'campaign.write');
@@ -571,6 +794,7 @@ export async function workspace(ctx: AuthedCtx, campaignId: number, claim: boole
     }
     return {
       campaignId,
+      campaignStatus: c.status,
       call: callId ? await callOut(actx, callId) : null,
       script: await scriptOf(actx, c),
       questions: c.questions,
@@ -605,7 +829,7 @@ function checkAnswers(qs: CampaignQuestion[], answers: Record<string, unknown>, 
   const fields: Record<string, string> = {};
   for (const q of qs) {
     const v = answers[q.key];
-    if (v === undefined || v === null || v === '') {
+    if (v === undefined || v === null || (typeof v === 'string' && !v.trim())) {
       if (reached && q.required) fields[`answers.${q.key}`] = 'ANSWER_REQUIRED';
       continue;
     }
@@ -702,6 +926,15 @@ export async function recordAttempt(
       })
       .where('id', '=', callId)
       .execute();
+    // A connected call is a response, as a reply is: the person is off the campaign's remaining steps.
+    if (input.outcome === 'reached')
+      await tx.db
+        .updateTable('campaign_targets')
+        .set({ responded_at: attempt.at, responded_channel: 'phone_out' })
+        .where('campaign_id', '=', campaignId)
+        .where('customer_id', '=', call.customer_id)
+        .where('responded_at', 'is', null)
+        .execute();
     await audit(tx, {
       action: 'campaign.attempt_recorded',
       entity: 'campaign_call',

@@ -14,11 +14,14 @@ export type CampaignQuestion = {
   required?: boolean;
 };
 
+/** draft → running ⇄ paused; running or paused → stopped (final). 'finished' is not set yet. */
+export type CampaignStatus = 'draft' | 'running' | 'paused' | 'stopped' | 'finished';
+
 export interface CampaignTable {
   id: Id;
   name: string;
   branch_id: number;
-  status: Generated<'draft' | 'running' | 'finished'>;
+  status: Generated<CampaignStatus>;
   target_kind: 'segment' | 'list' | 'saved_search';
   segment_id: number | null;
   saved_view_id: Generated<number | null>;

@@ -2247,6 +2247,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/campaigns/{id}/preview-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Dry count for the start confirmation: targets, texts the steps due at once send (and skip), calls they hand out */
+        get: operations["getCampaignsByIdPreviewCount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a running campaign: no text is sent and no call handed out until resumed (409 otherwise) */
+        post: operations["postCampaignsByIdPause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused campaign: steps due meanwhile are dispatched, queued texts go out (409 otherwise) */
+        post: operations["postCampaignsByIdResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop a running or paused campaign for good: queued texts are skipped (409 otherwise) */
+        post: operations["postCampaignsByIdStop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/campaigns/{id}/failed-messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Texts the gateway refused or reported undelivered, with the gateway's reason (reasonCode when it is a known one) */
+        get: operations["getCampaignsByIdFailedMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/campaigns/{id}/steps/{stepId}/dispatch": {
         parameters: {
             query?: never;
@@ -2882,10 +2967,11 @@ export interface components {
             name: string;
             branchId: number;
             /** @enum {string} */
-            status: "draft" | "running" | "finished";
+            status: "draft" | "running" | "paused" | "stopped" | "finished";
             /** @enum {string} */
             targetKind: "segment" | "list" | "saved_search";
             segmentId: number | null;
+            segmentName: string | null;
             savedViewId: number | null;
             scriptArticleId: number | null;
             script: string | null;
@@ -2934,6 +3020,8 @@ export interface components {
         };
         CampaignWorkspace: {
             campaignId: number;
+            /** @enum {string} */
+            campaignStatus: "draft" | "running" | "paused" | "stopped" | "finished";
             call: {
                 id: number;
                 status: string;
@@ -10196,7 +10284,7 @@ export interface operations {
     getCampaigns: {
         parameters: {
             query?: {
-                status?: "draft" | "running" | "finished";
+                status?: "draft" | "running" | "paused" | "stopped" | "finished";
             };
             header?: never;
             path?: never;
@@ -10279,10 +10367,11 @@ export interface operations {
                         name: string;
                         branchId: number;
                         /** @enum {string} */
-                        status: "draft" | "running" | "finished";
+                        status: "draft" | "running" | "paused" | "stopped" | "finished";
                         /** @enum {string} */
                         targetKind: "segment" | "list" | "saved_search";
                         segmentId: number | null;
+                        segmentName: string | null;
                         savedViewId: number | null;
                         scriptArticleId: number | null;
                         script: string | null;
@@ -10356,6 +10445,162 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    getCampaignsByIdPreviewCount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        campaignId: number;
+                        /** @enum {string} */
+                        status: "draft" | "running" | "paused" | "stopped" | "finished";
+                        targets: number;
+                        sms: number;
+                        smsSkipped: number;
+                        calls: number;
+                        laterSteps: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    postCampaignsByIdPause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    postCampaignsByIdResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    postCampaignsByIdStop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    getCampaignsByIdFailedMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        outboxId: number;
+                        stepId: number;
+                        position: number;
+                        customerId: number;
+                        code: string;
+                        name: string;
+                        /** @enum {string} */
+                        status: "failed" | "undelivered";
+                        reasonCode: string | null;
+                        reason: string | null;
+                        at: string;
+                    }[];
                 };
             };
             400: components["responses"]["BadRequest"];

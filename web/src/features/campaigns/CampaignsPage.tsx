@@ -7,7 +7,13 @@ import { useCan } from '../../app/session';
 import { PageHeader } from '../../app/ui/PageHeader';
 import { type Campaign, useCampaigns } from './api';
 
-export const STATUS_COLOR = { draft: 'default', running: 'processing', finished: 'success' } as const;
+export const STATUS_COLOR = {
+  draft: 'default',
+  running: 'processing',
+  paused: 'warning',
+  stopped: 'error',
+  finished: 'success',
+} as const;
 
 export default function CampaignsPage() {
   const { t } = useTranslation();
