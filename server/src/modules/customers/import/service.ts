@@ -9,6 +9,7 @@ import type { Database } from '../../../db/index.ts';
 import { audit } from '../../../platform/audit.ts';
 import { AppError, badRequest } from '../../../platform/errors.ts';
 import { type Actor, branchScope, can, requirePermission } from '../../../platform/permissions.ts';
+import { ensureBranch } from '../../org/index.ts';
 import { normalizeText } from '../normalize.ts';
 import { csvLine, UTF8_BOM, unescapeFormula } from './csv-write.ts';
 import {
@@ -550,25 +551,11 @@ export async function importCustomers(ctx: ImportCtx, opts: ImportOptions): Prom
     const hit = lookups.branchByKey.get(v.toLowerCase());
     if (hit !== undefined || !mayCreateBranches) return hit;
     const code = /^[A-Za-z0-9_-]{1,32}$/.test(v) ? v.toUpperCase() : `B${lookups.branchByKey.size + 1}`;
-    const b = await db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('branches')
-        .values({ code, name: v.slice(0, 100) })
-        .onConflict((oc) => oc.column('code').doUpdateSet({ updated_at: sql`now()` }))
-        .returning(['id', 'code', 'name'])
-        .executeTakeFirstOrThrow();
-      await audit(
-        { ...ctx, db: trx },
-        {
-          action: 'branch.created',
-          entity: 'branch',
-          entityId: row.id,
-          after: row,
-          meta: { via: 'import', jobId },
-        },
+    const b = await db
+      .transaction()
+      .execute((trx) =>
+        ensureBranch({ ...ctx, db: trx }, { code, name: v.slice(0, 100) }, { via: 'import', jobId }),
       );
-      return row;
-    });
     lookups.branchByKey.set(v.toLowerCase(), b.id);
     lookups.branchByKey.set(b.code.toLowerCase(), b.id);
     return b.id;

@@ -1,0 +1,2 @@
+// The org module's public face (branches, departments, teams): what other modules may call.
+export { ensureBranch } from './branches.ts';
