@@ -9,6 +9,7 @@ import type { CustomerTables } from '../modules/customers/tables.ts';
 import type { HandoverTables } from '../modules/handover/tables.ts';
 import type { KbTables } from '../modules/kb/tables.ts';
 import type { MetricTables } from '../modules/metrics/tables.ts';
+import type { NoticeTables } from '../modules/notices/tables.ts';
 import type { SegmentTables } from '../modules/segments/tables.ts';
 import type { SuitabilityTables } from '../modules/suitability/tables.ts';
 import type { TaskTables } from '../modules/tasks/tables.ts';
@@ -145,4 +146,5 @@ export interface DB
     CampaignTables,
     CallbackTables,
     SuitabilityTables,
-    VisitTables {}
+    VisitTables,
+    NoticeTables {}
