@@ -198,10 +198,12 @@ describe('Foundation journey', () => {
     await page.waitForURL(/\/audit$/);
     await pick(page, 'audit-entity', '用户');
     await page.getByTestId('audit-search').click();
-    const row = page.locator('tr.ant-table-row', { hasText: 'user.created' }).first();
+    const row = page.locator('tr.ant-table-row', { hasText: '新建用户' }).first();
     await row.waitFor();
-    expect(await text(row)).toContain('新建用户');
+    // By names, not codes: the action's label, the actor, the user created.
+    expect(await text(row)).not.toContain('user.created');
     expect(await text(row)).toContain('admin');
+    expect(await text(row)).toContain('周晓明');
     await row.locator('.ant-table-row-expand-icon').click();
     const diff = page.getByTestId('audit-diff').first();
     await diff.waitFor();

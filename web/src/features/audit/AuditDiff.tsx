@@ -1,66 +1,77 @@
-import { Table, Typography } from 'antd';
+// An audit row's change as people read it: one line per field — its label, then old → new (a creation shows the
+// new value, a removal the old one); values of known kinds (a ticket's status, a customer's purpose …) by their
+// names, yes/no for flags. Codes of fields and values never show when a label exists.
+import { Flex, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { auditDiff, type DiffRow, showValue } from './diff';
+import { auditDiff, fieldKey, fieldLabel, showValue } from './diff';
 
-export function AuditDiff({ row }: { row: { before: unknown; after: unknown; meta: unknown } }) {
+/** Namespaces whose `fields` and value lists name an entity's fields (after audit.json's own `fields`). */
+const ENTITY_NS: Record<string, string> = { ticket: 'tickets', customer: 'customers' };
+const camel = (snake: string) => snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+export function AuditDiff({
+  row,
+}: {
+  row: { entity?: string; before: unknown; after: unknown; meta: unknown };
+}) {
   const { t, i18n } = useTranslation();
+  const ns = row.entity ? ENTITY_NS[row.entity] : undefined;
+  const text = (key: string) => {
+    const v = i18n.exists(key) ? t(key, { returnObjects: true }) : undefined;
+    return typeof v === 'string' ? v : undefined;
+  };
+  const label = (key: string) => {
+    const c = camel(key);
+    return (
+      text(`audit:fields.${key}`) ??
+      (ns ? (text(`${ns}:fields.${c}`) ?? text(`${ns}:fields.${c.replace(/Id$/, '')}`)) : undefined)
+    );
+  };
+  const value = (field: string, v: unknown) => {
+    if (v === null || v === '') return t('audit:diff.empty');
+    if (typeof v === 'boolean') return t(v ? 'audit:diff.yes' : 'audit:diff.no');
+    const last = camel(fieldKey(field.split('.').pop() ?? field));
+    if (ns && (typeof v === 'string' || typeof v === 'number')) {
+      const named = text(`${ns}:${last}.${v}`);
+      if (named) return named;
+    }
+    return showValue(v);
+  };
   const rows = auditDiff(row.before, row.after);
-  const meta = row.meta && typeof row.meta === 'object' && Object.keys(row.meta).length ? row.meta : null;
+  const meta = row.meta ? auditDiff(null, row.meta) : [];
+  const line = (r: { field: string; before: unknown; after: unknown; changed: boolean }) => (
+    <Flex key={r.field} gap={6} wrap>
+      <Typography.Text strong>
+        {t('audit:diff.fieldLabel', { field: fieldLabel(r.field, label) })}
+      </Typography.Text>
+      {r.before !== undefined && r.after !== undefined && r.changed ? (
+        <>
+          <Typography.Text delete type="danger">
+            {value(r.field, r.before)}
+          </Typography.Text>
+          <span>→</span>
+          <Typography.Text type="success">{value(r.field, r.after)}</Typography.Text>
+        </>
+      ) : r.after !== undefined ? (
+        <Typography.Text>{value(r.field, r.after)}</Typography.Text>
+      ) : (
+        <Typography.Text delete type="danger">
+          {value(r.field, r.before)}
+        </Typography.Text>
+      )}
+    </Flex>
+  );
   return (
-    <div data-testid="audit-diff">
-      {rows.length > 0 && (
-        <Table<DiffRow>
-          size="small"
-          rowKey="field"
-          pagination={false}
-          dataSource={rows}
-          rowClassName={(r) => (r.changed ? 'kefu-diff-changed' : '')}
-          columns={[
-            {
-              title: t('audit:diff.field'),
-              dataIndex: 'field',
-              width: 240,
-              render: (f: string) =>
-                i18n.exists(`audit:fields.${f}`) ? (
-                  <>
-                    {t(`audit:fields.${f}`)}{' '}
-                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {f}
-                    </Typography.Text>
-                  </>
-                ) : (
-                  f
-                ),
-            },
-            {
-              title: t('audit:diff.before'),
-              dataIndex: 'before',
-              render: (v, r) => (
-                <Typography.Text
-                  delete={r.changed && v !== undefined}
-                  type={r.changed ? 'danger' : undefined}
-                >
-                  {showValue(v)}
-                </Typography.Text>
-              ),
-            },
-            {
-              title: t('audit:diff.after'),
-              dataIndex: 'after',
-              render: (v, r) => (
-                <Typography.Text type={r.changed ? 'success' : undefined} strong={r.changed}>
-                  {showValue(v)}
-                </Typography.Text>
-              ),
-            },
-          ]}
-        />
+    <Flex vertical gap={4} data-testid="audit-diff">
+      {rows.map(line)}
+      {meta.length > 0 && (
+        <>
+          <Typography.Text type="secondary" style={{ marginTop: rows.length ? 8 : 0 }}>
+            {t('audit:diff.meta')}
+          </Typography.Text>
+          {meta.map(line)}
+        </>
       )}
-      {meta && (
-        <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
-          {t('audit:diff.meta')}: <Typography.Text code>{JSON.stringify(meta)}</Typography.Text>
-        </Typography.Paragraph>
-      )}
-    </div>
+    </Flex>
   );
 }

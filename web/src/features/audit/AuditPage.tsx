@@ -43,6 +43,40 @@ function UserPicker({ value, onChange }: { value?: number; onChange: (v?: number
   );
 }
 
+/** `{ ticket: { update: '…' } }` → `{ 'ticket.update': '…' }`. */
+function flattenLabels(obj: unknown, prefix = '', out: Record<string, string> = {}): Record<string, string> {
+  if (obj && typeof obj === 'object')
+    for (const [k, v] of Object.entries(obj)) {
+      const code = prefix ? `${prefix}.${k}` : k;
+      if (typeof v === 'string') out[code] = v;
+      else flattenLabels(v, code, out);
+    }
+  return out;
+}
+
+/** What the row is about by the numbers and names people use: the ticket number, the customer, the user. */
+function EntityName({ row: r }: { row: Row }) {
+  const { t } = useTranslation();
+  const customer = r.customerCode && (
+    <Typography.Text>
+      {r.customerCode} {r.customerName}
+    </Typography.Text>
+  );
+  if (r.ticketNumber)
+    return (
+      <>
+        <Typography.Text strong>{r.ticketNumber}</Typography.Text>
+        {customer && <Typography.Text type="secondary">{t('audit:ofCustomer')}</Typography.Text>}
+        {customer}
+      </>
+    );
+  if (customer) return customer;
+  if (r.userDisplayName) return <Typography.Text>{r.userDisplayName}</Typography.Text>;
+  return r.entityId ? (
+    <Typography.Text type="secondary">{t('audit:entityNo', { id: r.entityId })}</Typography.Text>
+  ) : null;
+}
+
 export default function AuditPage() {
   const { t, i18n } = useTranslation();
   const [draft, setDraft] = useState<Filters>({});
@@ -60,12 +94,22 @@ export default function AuditPage() {
   const entities = Object.keys(
     i18n.getResourceBundle(i18n.resolvedLanguage ?? 'zh-CN', 'audit')?.entities ?? {},
   );
+  // Actions a filter offers, by their labels (audit.json `actions`, nested by the code's dotted parts).
+  const actionLabels = flattenLabels(
+    i18n.getResourceBundle(i18n.resolvedLanguage ?? 'zh-CN', 'audit')?.actions ?? {},
+  );
+  /** An action by its label; one with no label yet by its object's name and "other action". */
+  const actionText = (r: Pick<Row, 'action' | 'entity'>) =>
+    actionLabels[r.action] ??
+    t('audit:otherAction', {
+      entity: t(`audit:entities.${r.entity}`, { defaultValue: t('audit:entityOther') }),
+    });
   const set = (patch: Filters) => setDraft((d) => ({ ...d, ...patch }));
   const apply = () =>
     setFilters({
       ...draft,
       entityId: draft.entityId?.trim() || undefined,
-      action: draft.action?.trim() || undefined,
+      action: draft.action || undefined,
       from: range?.[0]?.toISOString(),
       to: range?.[1]?.toISOString(),
     });
@@ -97,12 +141,15 @@ export default function AuditPage() {
             value={draft.entityId}
             onChange={(e) => set({ entityId: e.target.value })}
           />
-          <Input
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
             placeholder={t('audit:filters.action')}
-            style={{ width: 160 }}
+            style={{ width: 200 }}
             value={draft.action}
-            onChange={(e) => set({ action: e.target.value })}
-            title={t('audit:filters.actionHint')}
+            onChange={(action) => set({ action })}
+            options={Object.entries(actionLabels).map(([value, label]) => ({ value, label }))}
+            data-testid="audit-action"
           />
           <DatePicker.RangePicker
             showTime={{ format: 'HH:mm' }}
@@ -134,31 +181,36 @@ export default function AuditPage() {
             },
             {
               title: t('audit:columns.actor'),
-              dataIndex: 'actorName',
-              width: 140,
-              render: (v) => v ?? t('audit:system'),
+              key: 'actor',
+              width: 160,
+              render: (_, r) =>
+                r.actorName == null && r.actorDisplayName == null ? (
+                  t('audit:system')
+                ) : (
+                  <Flex vertical>
+                    <span>{r.actorDisplayName ?? r.actorName}</span>
+                    {r.actorDisplayName && r.actorName && (
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        {r.actorName}
+                      </Typography.Text>
+                    )}
+                  </Flex>
+                ),
             },
             {
               title: t('audit:columns.action'),
-              dataIndex: 'action',
-              render: (a: string) => (
-                <Flex gap={6} align="center">
-                  {i18n.exists(`audit:actions.${a}`) && <span>{t(`audit:actions.${a}`)}</span>}
-                  <Typography.Text type="secondary" code style={{ fontSize: 12 }}>
-                    {a}
-                  </Typography.Text>
-                </Flex>
-              ),
+              key: 'action',
+              render: (_, r) => actionText(r),
             },
             {
               title: t('audit:columns.entity'),
               key: 'entity',
-              width: 180,
+              width: 260,
               render: (_, r) => (
-                <>
-                  <Tag>{t(`audit:entities.${r.entity}`, { defaultValue: r.entity })}</Tag>
-                  {r.entityId && <Typography.Text type="secondary">#{r.entityId}</Typography.Text>}
-                </>
+                <Flex gap={4} wrap align="center">
+                  <Tag>{t(`audit:entities.${r.entity}`, { defaultValue: t('audit:entityOther') })}</Tag>
+                  <EntityName row={r} />
+                </Flex>
               ),
             },
             { title: t('audit:columns.ip'), dataIndex: 'ip', width: 130 },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditDiff, showValue } from './diff';
+import { auditDiff, fieldLabel, showValue } from './diff';
 
 describe('auditDiff', () => {
   it('lists every field and marks the changed ones', () => {
@@ -19,8 +19,17 @@ describe('auditDiff', () => {
   });
   it('shows values readably', () => {
     expect(showValue(null)).toBe('∅');
-    expect(showValue(['a', 'b'])).toBe('["a","b"]');
+    expect(showValue(['a', 'b'])).toBe('a、b');
+    expect(showValue([{ a: 1 }])).toBe('[{"a":1}]');
     expect(showValue('x')).toBe('x');
     expect(showValue('2026-11-22T11:29:53.184Z')).toMatch(/^2026-11-2\d \d\d:\d\d:53$/);
+  });
+  it('names a field by its label, column and API names alike, and in words when it has none', () => {
+    const labels: Record<string, string> = { assignee_id: '处理人', meta: '详情' };
+    const label = (k: string) => labels[k];
+    expect(fieldLabel('assignee_id', label)).toBe('处理人');
+    expect(fieldLabel('assigneeId', label)).toBe('处理人');
+    expect(fieldLabel('meta.firstResponse', label)).toBe('详情 · first response');
+    expect(fieldLabel('birth_date', label)).toBe('birth date');
   });
 });
