@@ -213,7 +213,7 @@ describe('outreach: SMS then calls', () => {
       const who = await text(agent.getByTestId('workspace-customer'));
       seen.push(who);
       if (outcome === 'reached') {
-        await agent.getByTestId('answer-satisfied').getByText('是').click();
+        await agent.getByTestId('answer-q1').getByText('是').click();
         if (!shot) await screenshot(agent, 'outreach-workspace');
         shot = true;
       }

@@ -18,9 +18,23 @@ type Values = {
   codes?: string;
   script?: string;
   quotaPeriod: 'week' | 'campaign';
-  questions: { key: string; type: 'yes_no' | 'single' | 'text'; text: string; options?: string }[];
+  questions: {
+    key: string;
+    type: 'yes_no' | 'single' | 'text';
+    text: string;
+    options?: string;
+    required?: boolean;
+  }[];
   steps: { channel: 'sms' | 'call'; delayDays: number; smsTemplate?: string }[];
   agents: { userId: number; quota: number }[];
+};
+
+/** Question keys prefilled as q1, q2 … (the next number not taken): no words of one language in a key. */
+const nextQuestionKey = (qs: { key?: string }[] | undefined) => {
+  const taken = new Set((qs ?? []).map((q) => q?.key));
+  let n = (qs?.length ?? 0) + 1;
+  while (taken.has(`q${n}`)) n++;
+  return `q${n}`;
 };
 
 export default function CampaignBuilderPage() {
@@ -68,7 +82,7 @@ export default function CampaignBuilderPage() {
                   .map((o) => o.trim())
                   .filter(Boolean)
               : undefined,
-          required: false,
+          required: !!q.required,
         })),
         steps: (v.steps ?? []).map((s) => ({
           channel: s.channel,
@@ -92,7 +106,7 @@ export default function CampaignBuilderPage() {
         initialValues={{
           targetKind: 'segment',
           quotaPeriod: 'week',
-          questions: [{ key: 'satisfied', type: 'yes_no', text: '' }],
+          questions: [{ key: 'q1', type: 'yes_no', text: '' }],
           steps: [
             { channel: 'sms', delayDays: 0, smsTemplate: '' },
             { channel: 'call', delayDays: 3 },
@@ -171,10 +185,20 @@ export default function CampaignBuilderPage() {
                         <Form.Item name={[f.name, 'options']} style={{ width: 110 }}>
                           <Input placeholder={t('outreach:builder.qOptions')} />
                         </Form.Item>
+                        <Form.Item name={[f.name, 'required']} valuePropName="checked">
+                          <Checkbox data-testid={`question-required-${f.name}`}>
+                            {t('outreach:builder.qRequired')}
+                          </Checkbox>
+                        </Form.Item>
                         <MinusCircleOutlined onClick={() => remove(f.name)} style={{ marginTop: 8 }} />
                       </Space>
                     ))}
-                    <Button icon={<PlusOutlined />} onClick={() => add({ type: 'yes_no' })}>
+                    <Button
+                      icon={<PlusOutlined />}
+                      onClick={() =>
+                        add({ key: nextQuestionKey(form.getFieldValue('questions')), type: 'yes_no' })
+                      }
+                    >
                       {t('outreach:builder.addQuestion')}
                     </Button>
                   </>
