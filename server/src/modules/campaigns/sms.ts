@@ -3,6 +3,7 @@
 import { audit } from '../../platform/audit.ts';
 import { type AuthedCtx, type Ctx, withTx } from '../../platform/context.ts';
 import { badRequest } from '../../platform/errors.ts';
+import { enqueue } from '../../platform/jobs.ts';
 import { requirePermission } from '../../platform/permissions.ts';
 import { setInteractionOutcome } from '../customers/index.ts';
 
@@ -93,4 +94,41 @@ export async function applyDeliveryReport(
     );
     return true;
   });
+}
+
+/**
+ * A risk notice's text to the customer, through the outbox the campaigns' dispatcher sends from: queued in the
+ * caller's transaction with its dispatch job, so it goes out exactly when the notice commits. A resend (`attempt`)
+ * first marks the notice's texts still waiting as superseded, so the customer gets only the newest link.
+ */
+export async function queueNoticeSms(
+  ctx: Pick<Ctx, 'db'>,
+  m: {
+    noticeId: number;
+    attempt?: number;
+    customerId: number;
+    branchId: number;
+    mobile: string | null;
+    content: string;
+  },
+) {
+  if (m.attempt != null)
+    await ctx.db
+      .updateTable('sms_outbox')
+      .set({ status: 'skipped', skip_reason: 'superseded' })
+      .where('notice_id', '=', m.noticeId)
+      .where('status', '=', 'pending')
+      .execute();
+  await ctx.db
+    .insertInto('sms_outbox')
+    .values({
+      notice_id: m.noticeId,
+      ...(m.attempt != null && { notice_attempt: m.attempt }),
+      customer_id: m.customerId,
+      branch_id: m.branchId,
+      mobile: m.mobile,
+      content: m.content,
+    })
+    .execute();
+  await enqueue(ctx, 'sms:dispatch', { noticeId: m.noticeId }, { jobKey: `sms:notice:${m.noticeId}` });
 }

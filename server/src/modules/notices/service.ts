@@ -14,9 +14,10 @@ import { defineJob, enqueue } from '../../platform/jobs.ts';
 import { createMailTransport } from '../../platform/mail.ts';
 import { requirePermission, scopeToBranch } from '../../platform/permissions.ts';
 import { normaliseMobile } from '../../platform/sms.ts';
-import { taskAssigneeSql, taskDeskSql } from '../campaigns/service.ts';
+import { queueNoticeSms } from '../campaigns/index.ts';
 import { recordInteraction } from '../customers/index.ts';
 import { assertCustomerVisible } from '../customers/repo.ts';
+import { closeGeneratedTasks, createGeneratedTasks } from '../tasks/index.ts';
 import { publicBaseUrl } from '../tickets/mail.ts';
 
 export type NoticeKind = 'margin_call' | 'forced_liquidation' | 'risk_warning' | 'other';
@@ -202,19 +203,14 @@ export async function sendNotice(
       .returningAll()
       .executeTakeFirstOrThrow();
     const link = confirmLink(token);
-    if (channels.includes('sms')) {
-      await tx.db
-        .insertInto('sms_outbox')
-        .values({
-          notice_id: row.id,
-          customer_id: input.customerId,
-          branch_id: c0.branch_id,
-          mobile,
-          content: smsText(input.title, input.body, link),
-        })
-        .execute();
-      await enqueue(tx, 'sms:dispatch', { noticeId: row.id }, { jobKey: `sms:notice:${row.id}` });
-    }
+    if (channels.includes('sms'))
+      await queueNoticeSms(tx, {
+        noticeId: row.id,
+        customerId: input.customerId,
+        branchId: c0.branch_id,
+        mobile,
+        content: smsText(input.title, input.body, link),
+      });
     if (channels.includes('email'))
       await enqueue(tx, 'notices:email', { noticeId: row.id, link }, { jobKey: `notice_email:${row.id}` });
     await audit(tx, {
@@ -312,19 +308,11 @@ async function confirm(db: Ctx['db'], id: number, via: string) {
     },
   );
   // The chase task, if one was created, is no longer needed.
-  await db
-    .updateTable('tasks')
-    .set({
-      status: 'cancelled',
-      outcome: 'confirmed',
-      completed_at: new Date(),
-      updated_at: sql`now()`,
-      version: sql`version + 1`,
-    })
-    .where('source_kind', '=', 'notice')
-    .where('source_id', '=', id)
-    .where('status', '=', 'open')
-    .execute();
+  await closeGeneratedTasks(
+    { db },
+    { sourceKind: 'notice', sourceId: id },
+    { status: 'cancelled', outcome: 'confirmed' },
+  );
   return r;
 }
 
@@ -447,26 +435,15 @@ export async function resendNotice(ctx: AuthedCtx, id: number) {
       })
       .execute();
     const link = confirmLink(token);
-    if (channels.includes('sms')) {
-      await tx.db
-        .updateTable('sms_outbox')
-        .set({ status: 'skipped', skip_reason: 'superseded' })
-        .where('notice_id', '=', id)
-        .where('status', '=', 'pending')
-        .execute();
-      await tx.db
-        .insertInto('sms_outbox')
-        .values({
-          notice_id: id,
-          notice_attempt: attempt,
-          customer_id: n.customer_id,
-          branch_id: n.branch_id,
-          mobile: c.mobile,
-          content: smsText(n.title, n.body, link),
-        })
-        .execute();
-      await enqueue(tx, 'sms:dispatch', { noticeId: id }, { jobKey: `sms:notice:${id}` });
-    }
+    if (channels.includes('sms'))
+      await queueNoticeSms(tx, {
+        noticeId: id,
+        attempt,
+        customerId: n.customer_id,
+        branchId: n.branch_id,
+        mobile: c.mobile,
+        content: smsText(n.title, n.body, link),
+      });
     if (channels.includes('email'))
       await enqueue(
         tx,
@@ -592,24 +569,34 @@ export async function noticeTimeline(ctx: AuthedCtx, id: number): Promise<Notice
  * sender), due in an hour. Idempotent: one task per notice (unique index), the notice marked chased.
  */
 export async function chaseUnconfirmed(db: Ctx['db']) {
-  const res = await sql<{ id: number }>`
-    with due as (
-      select n.id, n.customer_id, n.branch_id, n.title,
-             ${taskAssigneeSql(sql`coalesce(c.owner_id, n.sent_by)`, sql.ref('n.branch_id'))} as assignee
-        from risk_notices n join customers c on c.id = n.customer_id
+  const run = async (tx: Ctx['db']) => {
+    const due = await sql<{ id: number }>`
+      select n.id from risk_notices n
        where n.status = 'sent' and n.chased_at is null
          and n.created_at + make_interval(hours => n.chase_after_hours) <= now()
-       for update of n skip locked
-    ), tk as (
-      insert into tasks (title, description, kind, customer_id, branch_id, assignee_id, department_id, due_at, source_kind, source_id)
-      select left('风险通知未确认，请电话联系：' || title, 200), '客户尚未确认收到风险通知，请致电确认并记录。', 'call',
-             customer_id, branch_id, assignee, ${taskDeskSql(sql.ref('assignee'))}, now() + interval '1 hour', 'notice', id from due
-      on conflict (source_kind, source_id, customer_id) where source_kind in ('callback','suitability','notice') do nothing
-      returning source_id
-    )
-    update risk_notices n set chased_at = now(), chase_count = chase_count + 1 from due where n.id = due.id
-    returning n.id`.execute(db);
-  return res.rows.length;
+       for update of n skip locked`.execute(tx);
+    if (!due.rows.length) return 0;
+    const ids = due.rows.map((r) => r.id);
+    await createGeneratedTasks(
+      { db: tx },
+      sql`
+        select left('风险通知未确认，请电话联系：' || n.title, 200) as title,
+               '客户尚未确认收到风险通知，请致电确认并记录。'::text as description, 'call' as kind, n.customer_id,
+               n.branch_id, coalesce(c.owner_id, n.sent_by) as assignee_id, null::bigint as department_id,
+               now() + interval '1 hour' as due_at, 'notice' as source_kind, n.id as source_id,
+               null::bigint as created_by
+          from risk_notices n join customers c on c.id = n.customer_id
+         where n.id = any(${ids}::bigint[])`,
+    );
+    const r = await tx
+      .updateTable('risk_notices')
+      .set({ chased_at: sql`now()`, chase_count: sql`chase_count + 1` })
+      .where('id', 'in', ids)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  };
+  // The tasks and the mark commit together (a crash between them leaves neither; the next run chases again).
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
 
 defineJob(

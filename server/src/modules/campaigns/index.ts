@@ -1,0 +1,2 @@
+// The campaigns module's public face: what other modules may call. Texts to customers go out through its outbox.
+export { queueNoticeSms } from './sms.ts';
