@@ -32,12 +32,6 @@ const FOREIGN_WRITES: Record<string, string> = {
   'tickets → saved_views': 'modules/tickets/service.ts (ticket views stored in the customers module’s table)',
   'tiers → customers': 'modules/tiers/service.ts (the re-tiering statement; to be reshaped by issue 14)',
   'tiers → customer_history': 'modules/tiers/service.ts (the same statement)',
-  'tiers → customer_metrics': 'modules/tiers/demo.ts',
-  'tiers → segments': 'modules/tiers/demo.ts',
-  'tiers → package_bindings': 'modules/tiers/demo.ts',
-  'tiers → service_items': 'modules/tiers/demo.ts',
-  'tiers → service_packages': 'modules/tiers/demo.ts',
-  'tiers → service_package_items': 'modules/tiers/demo.ts',
 };
 
 const walk = (dir: string, out: string[] = []) => {
