@@ -10,10 +10,10 @@ const count = Number(process.argv[2] ?? 100_000);
 const bulk = process.argv.includes('--bulk') ? true : process.argv.includes('--no-bulk') ? false : undefined;
 const opened = await openDatabase(loadConfig(), { log: (m) => console.error(m) });
 try {
-  await loadDemoOrganisation(opened.db);
+  await loadDemoOrganisation(opened.owner.db);
   const t0 = Date.now();
   let last = 0;
-  const totals = await generateDemoCustomers(opened.db, {
+  const totals = await generateDemoCustomers(opened.owner.db, {
     count,
     bulk,
     onProgress: (done, total, label) => {

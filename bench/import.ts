@@ -95,7 +95,7 @@ fs.rmSync(dataDir, { recursive: true, force: true });
 fs.mkdirSync(dataDir, { recursive: true });
 const opened = await openDatabase(loadConfig({ ...process.env, KEFU_DATA_DIR: dataDir, DATABASE_URL: '' }));
 try {
-  await loadDemoOrganisation(opened.db);
+  await loadDemoOrganisation(opened.owner.db);
   const version = (await opened.pool.query('select version()')).rows[0].version as string;
 
   // 1. The physical limit: COPY of the same file into a bare table.

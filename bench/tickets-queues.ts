@@ -30,7 +30,7 @@ if (!config.databaseUrl && path.resolve(config.dataDir) === path.resolve(root, '
 const opened = await openDatabase(config);
 const { pool } = opened;
 const app = await buildApp({ db: opened.db, config });
-await loadDemo(opened.db, { customers: 2000 });
+await loadDemo(opened.owner.db, { customers: 2000 });
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);

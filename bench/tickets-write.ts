@@ -28,7 +28,7 @@ if (!config.databaseUrl && path.resolve(config.dataDir) === path.resolve(root, '
 const opened = await openDatabase(config);
 const { pool } = opened;
 const app = await buildApp({ db: opened.db, config });
-await loadDemo(opened.db, { customers: 2000 });
+await loadDemo(opened.owner.db, { customers: 2000 });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 
