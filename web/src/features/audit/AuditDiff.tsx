@@ -7,6 +7,12 @@ import { auditDiff, fieldKey, fieldLabel, showValue } from './diff';
 
 /** Namespaces whose `fields` and value lists name an entity's fields (after audit.json's own `fields`). */
 const ENTITY_NS: Record<string, string> = { ticket: 'tickets', customer: 'customers' };
+/** Fields whose values are codes named elsewhere, whatever the entity (a user's roles, a role's permissions). */
+const VALUE_NS: Record<string, string> = {
+  roles: 'common:roles',
+  permissions: 'permissions:names',
+  locale: 'common:languages',
+};
 const camel = (snake: string) => snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 export function AuditDiff({
@@ -27,14 +33,16 @@ export function AuditDiff({
       (ns ? (text(`${ns}:fields.${c}`) ?? text(`${ns}:fields.${c.replace(/Id$/, '')}`)) : undefined)
     );
   };
-  const value = (field: string, v: unknown) => {
-    if (v === null || v === '') return t('audit:diff.empty');
+  const value = (field: string, v: unknown): string => {
+    if (v === null || v === '' || (Array.isArray(v) && v.length === 0)) return t('audit:diff.empty');
     if (typeof v === 'boolean') return t(v ? 'audit:diff.yes' : 'audit:diff.no');
     const last = camel(fieldKey(field.split('.').pop() ?? field));
-    if (ns && (typeof v === 'string' || typeof v === 'number')) {
-      const named = text(`${ns}:${last}.${v}`);
-      if (named) return named;
-    }
+    const named = (x: string | number) =>
+      (VALUE_NS[last] ? text(`${VALUE_NS[last]}.${x}`) : undefined) ??
+      (ns ? text(`${ns}:${last}.${x}`) : undefined);
+    if (typeof v === 'string' || typeof v === 'number') return named(v) ?? showValue(v);
+    if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number'))
+      return v.map((x) => named(x) ?? showValue(x)).join('、');
     return showValue(v);
   };
   const rows = auditDiff(row.before, row.after);
