@@ -3,6 +3,7 @@
 // names, yes/no for flags. Codes of fields and values never show when a label exists.
 import { Flex, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { byId, useBranches, useDepartments, useTeams } from '../../app/lookups';
 import { auditDiff, fieldKey, fieldLabel, showValue } from './diff';
 
 /** Namespaces whose `fields` and value lists name an entity's fields (after audit.json's own `fields`). */
@@ -13,6 +14,8 @@ const VALUE_NS: Record<string, string> = {
   permissions: 'permissions:names',
   locale: 'common:languages',
 };
+/** Values named per entity: `entity → field → key prefix` (a user's status …). */
+const ENTITY_VALUE_NS: Record<string, Record<string, string>> = { user: { status: 'admin:users.status' } };
 const camel = (snake: string) => snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 export function AuditDiff({
@@ -22,6 +25,12 @@ export function AuditDiff({
 }) {
   const { t, i18n } = useTranslation();
   const ns = row.entity ? ENTITY_NS[row.entity] : undefined;
+  // Branches, departments and teams by name (the cached lists every page uses), not by id.
+  const places: Record<string, Map<number, { name: string }>> = {
+    branchId: byId(useBranches().data),
+    departmentId: byId(useDepartments().data),
+    teamId: byId(useTeams().data),
+  };
   const text = (key: string) => {
     const v = i18n.exists(key) ? t(key, { returnObjects: true }) : undefined;
     return typeof v === 'string' ? v : undefined;
@@ -37,7 +46,10 @@ export function AuditDiff({
     if (v === null || v === '' || (Array.isArray(v) && v.length === 0)) return t('audit:diff.empty');
     if (typeof v === 'boolean') return t(v ? 'audit:diff.yes' : 'audit:diff.no');
     const last = camel(fieldKey(field.split('.').pop() ?? field));
+    const own = row.entity ? ENTITY_VALUE_NS[row.entity]?.[last] : undefined;
     const named = (x: string | number) =>
+      places[last]?.get(Number(x))?.name ??
+      (own ? text(`${own}.${x}`) : undefined) ??
       (VALUE_NS[last] ? text(`${VALUE_NS[last]}.${x}`) : undefined) ??
       (ns ? text(`${ns}:${last}.${x}`) : undefined);
     if (typeof v === 'string' || typeof v === 'number') return named(v) ?? showValue(v);
