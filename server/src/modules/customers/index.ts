@@ -10,3 +10,4 @@ export {
   setInteractionOutcome,
 } from './interactions.ts';
 export { reassignOwners } from './owners.ts';
+export { deleteViewOf, listViewsOf, saveViewOf } from './views.ts';

@@ -121,3 +121,44 @@ export async function deleteSavedView(ctx: AuthedCtx, id: number) {
     await audit(tx, { action: 'saved_view.deleted', entity: 'saved_view', entityId: id });
   });
 }
+
+// Views of other lists kept in the same table (the ticket list's: entity 'tickets'). The caller checks its own
+// permission; a view is always the actor's own.
+
+/** The actor's saved views of another list, by name. */
+export async function listViewsOf(ctx: AuthedCtx, entity: string) {
+  const rows = await ctx.db
+    .selectFrom('saved_views')
+    .select(['id', 'name', 'query'])
+    .where('user_id', '=', ctx.actor.id)
+    .where('entity', '=', entity)
+    .orderBy('name')
+    .execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, query: r.query as Record<string, unknown> }));
+}
+
+/** Saves (or replaces, by name) one of the actor's views of another list. */
+export async function saveViewOf(ctx: AuthedCtx, entity: string, input: { name: string; query: unknown }) {
+  const row = await ctx.db
+    .insertInto('saved_views')
+    .values({ user_id: ctx.actor.id, entity, name: input.name, query: JSON.stringify(input.query) })
+    .onConflict((oc) =>
+      oc
+        .columns(['user_id', 'entity', 'name'])
+        .doUpdateSet({ query: JSON.stringify(input.query), updated_at: sql`now()` }),
+    )
+    .returning(['id', 'name', 'query'])
+    .executeTakeFirstOrThrow();
+  return { id: row.id, name: row.name, query: row.query as Record<string, unknown> };
+}
+
+/** Deletes one of the actor's views of another list; 404 when it is not theirs or not of that list. */
+export async function deleteViewOf(ctx: AuthedCtx, entity: string, id: number) {
+  const res = await ctx.db
+    .deleteFrom('saved_views')
+    .where('id', '=', id)
+    .where('user_id', '=', ctx.actor.id)
+    .where('entity', '=', entity)
+    .executeTakeFirst();
+  if (!Number(res.numDeletedRows)) throw notFound('VIEW_NOT_FOUND', 'Saved view not found');
+}

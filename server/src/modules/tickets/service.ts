@@ -16,7 +16,7 @@ import {
 } from '../../platform/permissions.ts';
 import { decodeCursor, encodeCursor } from '../../platform/schemas.ts';
 import { localDateTime, localToday, zoneSql } from '../../platform/time.ts';
-import { recordInteraction } from '../customers/index.ts';
+import { deleteViewOf, listViewsOf, recordInteraction, saveViewOf } from '../customers/index.ts';
 import { renderTemplate } from '../kb/service.ts';
 import { createRatingToken, publicBaseUrl, queueTicketEmail } from './mail.ts';
 import { notify } from './notify.ts';
@@ -792,6 +792,19 @@ function mayMoveWork(actor: Actor, t: TicketRow) {
 }
 
 /**
+ * The ticket an actor may call the customer about (拨打, POST /api/calls/reveal): one they see (ticketVisibility)
+ * and work — its owner, its assignee, its department's staff, or someone who assigns work (mayMoveWork).
+ * Returns whom to call: the ticket's customer and the contact phone given on the ticket.
+ */
+export async function ticketToCall(ctx: AuthedCtx, id: number) {
+  requirePermission(ctx.actor, 'ticket.write');
+  const t = await loadTicket(ctx, id);
+  if (!mayMoveWork(ctx.actor, t))
+    throw forbidden('Only the owner, the assignee, the department working it or a supervisor calls about it');
+  return { customerId: t.customer_id, branchId: t.branch_id, contactPhone: t.contact_phone };
+}
+
+/**
  * 内转外不转: the customer keeps one contact. Replying to the customer, logging what they said, resolving and
  * closing stay with the first-contact owner (or a supervisor); department staff the work was routed to add
  * internal notes and hand the work back.
@@ -849,19 +862,6 @@ async function people(ctx: Ctx, ids: (number | null | undefined)[]) {
 const personLabel = (
   p: { name: string; teamName: string | null; departmentName: string | null } | undefined,
 ) => (p ? { by: p.name, team: p.teamName ?? p.departmentName ?? null } : { by: null, team: null });
-
-/**
- * The ticket an actor may call the customer about (拨打, POST /api/calls/reveal): one they see (ticketVisibility)
- * and work — its owner, its assignee, its department's staff, or someone who assigns work (mayMoveWork).
- * Returns whom to call: the ticket's customer and the contact phone given on the ticket.
- */
-export async function ticketToCall(ctx: AuthedCtx, id: number) {
-  requirePermission(ctx.actor, 'ticket.write');
-  const t = await loadTicket(ctx, id);
-  if (!mayMoveWork(ctx.actor, t))
-    throw forbidden('Only the owner, the assignee, the department working it or a supervisor calls about it');
-  return { customerId: t.customer_id, branchId: t.branch_id, contactPhone: t.contact_phone };
-}
 
 export async function transferTicket(ctx: AuthedCtx, id: number, input: TransferInput) {
   const after = await withTx(ctx, async (tx0) => {
@@ -1585,48 +1585,20 @@ export async function queueCounts(ctx: AuthedCtx) {
   };
 }
 
-// ---- saved views (the customers module's saved_views table, entity 'tickets')
+// ---- saved views (kept by the customers module, entity 'tickets')
 
 export async function listSavedViews(ctx: AuthedCtx) {
   requirePermission(ctx.actor, 'ticket.read');
-  const rows = await ctx.db
-    .selectFrom('saved_views')
-    .select(['id', 'name', 'query'])
-    .where('user_id', '=', ctx.actor.id)
-    .where('entity', '=', 'tickets')
-    .orderBy('name')
-    .execute();
-  return rows.map((r) => ({ id: r.id, name: r.name, query: r.query as Record<string, unknown> }));
+  return listViewsOf(ctx, 'tickets');
 }
 
 export async function saveView(ctx: AuthedCtx, input: { name: string; query: Record<string, unknown> }) {
   requirePermission(ctx.actor, 'ticket.read');
-  const row = await ctx.db
-    .insertInto('saved_views')
-    .values({
-      user_id: ctx.actor.id,
-      entity: 'tickets',
-      name: input.name,
-      query: JSON.stringify(input.query),
-    })
-    .onConflict((oc) =>
-      oc
-        .columns(['user_id', 'entity', 'name'])
-        .doUpdateSet({ query: JSON.stringify(input.query), updated_at: sql`now()` }),
-    )
-    .returning(['id', 'name', 'query'])
-    .executeTakeFirstOrThrow();
-  return { id: row.id, name: row.name, query: row.query as Record<string, unknown> };
+  return saveViewOf(ctx, 'tickets', input);
 }
 
 export async function deleteSavedView(ctx: AuthedCtx, id: number) {
   requirePermission(ctx.actor, 'ticket.read');
-  const res = await ctx.db
-    .deleteFrom('saved_views')
-    .where('id', '=', id)
-    .where('user_id', '=', ctx.actor.id)
-    .where('entity', '=', 'tickets')
-    .executeTakeFirst();
-  if (!Number(res.numDeletedRows)) throw notFound('VIEW_NOT_FOUND', 'Saved view not found');
+  await deleteViewOf(ctx, 'tickets', id);
   return { ok: true as const };
 }
