@@ -10,4 +10,5 @@ export {
   setInteractionOutcome,
 } from './interactions.ts';
 export { reassignOwners } from './owners.ts';
+export { applyTiers } from './tiers.ts';
 export { deleteViewOf, listViewsOf, saveViewOf } from './views.ts';

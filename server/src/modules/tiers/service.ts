@@ -13,6 +13,7 @@ import { badRequest, forbidden } from '../../platform/errors.ts';
 import { branchScope, can, requirePermission, scopeToBranch } from '../../platform/permissions.ts';
 import { decodeCursor, encodeCursor } from '../../platform/schemas.ts';
 import { loadCustomFields } from '../customers/custom-fields.ts';
+import { applyTiers } from '../customers/index.ts';
 import { checkRule, compileRule, type RuleGroup } from '../segments/compile.ts';
 
 export type TierDef = { code: string; name: string; cutoff: number; rule?: RuleGroup | null };
@@ -132,7 +133,7 @@ export async function recomputeTiers(db: Database, by?: AuthedCtx) {
       .values({ actor_id: actor?.id ?? null })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const res = await sql<{ customers: number; changed: number }>`
+    const assigned = sql<{ id: number; old_tier: string | null; new_tier: string | null }>`
       with ranked as (
         select customers.id, customers.branch_id, customers.tier as old_tier, ${v} as v,
                row_number() over (order by ${v} desc, customers.id) as rn,
@@ -145,26 +146,16 @@ export async function recomputeTiers(db: Database, by?: AuthedCtx) {
                )}
           from customers left join customer_metrics_current m on m.customer_id = customers.id
          where customers.status not in ('closed', 'merged')
-      ), assigned as (
-        select id, branch_id, old_tier, case ${choose} end as new_tier from ranked
-      ), changed as (
-        update customers c set tier = a.new_tier, updated_at = now(), version = c.version + 1
-          from assigned a
-         where c.id = a.id and c.tier is distinct from a.new_tier
-        returning c.id, c.branch_id, a.old_tier, a.new_tier
-      ), changes as (
-        insert into customer_tier_changes (customer_id, branch_id, run_id, old_tier, new_tier)
-        select id, branch_id, ${run.id}, old_tier, new_tier from changed
-      ), history as (
-        insert into customer_history (customer_id, actor_id, actor_name, action, field, old_value, new_value)
-        select id, ${actor?.id ?? null}::bigint, ${actor?.displayName ?? null}::text, 'tier', 'tier',
-               to_jsonb(old_tier), to_jsonb(new_tier)
-          from changed
       )
-      select (select count(*) from assigned)::int as customers, (select count(*) from changed)::int as changed`.execute(
-      tx.db,
-    );
-    const { customers, changed } = res.rows[0];
+      select id, old_tier, case ${choose} end as new_tier from ranked`;
+    // The customers module writes the tiers and their history; the tier-change log (this module's) is written
+    // from the changed customers in the same statement.
+    const { customers, changed } = await applyTiers(tx, assigned, {
+      actor,
+      alsoFrom: (ch) => sql`
+        insert into customer_tier_changes (customer_id, branch_id, run_id, old_tier, new_tier)
+        select id, branch_id, ${run.id}, old_tier, new_tier from ${ch}`,
+    });
     await tx.db
       .updateTable('tier_runs')
       .set({ finished_at: sql`now()`, customers, changed })
