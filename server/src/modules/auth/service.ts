@@ -13,6 +13,13 @@ import {
 import type { AuthedCtx, Ctx } from '../../platform/context.ts';
 import { withTx } from '../../platform/context.ts';
 import { AppError, badRequest } from '../../platform/errors.ts';
+import {
+  lockAccount,
+  markSignedIn,
+  setFailedSignIns,
+  setOwnPasswordHash,
+  updateOwnProfileRow,
+} from '../users/index.ts';
 
 export const MAX_FAILED_ATTEMPTS = 5;
 export const LOCK_MINUTES = 15;
@@ -74,19 +81,11 @@ export async function signIn(ctx: Ctx, input: { username: string; password: stri
         meta: { username: user.username, reason: 'wrong_password', attempt },
       });
       if (attempt < MAX_FAILED_ATTEMPTS) {
-        await tx.db
-          .updateTable('users')
-          .set({ failed_attempts: attempt })
-          .where('id', '=', user.id)
-          .execute();
+        await setFailedSignIns(tx, user.id, attempt);
         return invalid();
       }
       const until = new Date(Date.now() + LOCK_MINUTES * 60_000);
-      await tx.db
-        .updateTable('users')
-        .set({ locked_until: until, failed_attempts: 0 })
-        .where('id', '=', user.id)
-        .execute();
+      await lockAccount(tx, user.id, until);
       await audit(tx, {
         ...base,
         action: 'auth.account_locked',
@@ -103,11 +102,7 @@ export async function signIn(ctx: Ctx, input: { username: string; password: stri
       });
       return new AppError('ACCOUNT_DISABLED', 403, 'This account is disabled');
     }
-    await tx.db
-      .updateTable('users')
-      .set({ failed_attempts: 0, locked_until: null, last_login_at: sql`now()` })
-      .where('id', '=', user.id)
-      .execute();
+    await markSignedIn(tx, user.id);
     const session = await createSession(tx.db as unknown as Database, user.id, sessionHours, {
       ip: ctx.ip,
       userAgent: ctx.userAgent ?? null,
@@ -139,11 +134,7 @@ export async function changeOwnPassword(
   if (problem) throw badRequest(problem, 'The new password is too weak', { newPassword: problem });
   const passwordHash = await hashPassword(input.newPassword);
   await withTx(ctx, async (tx) => {
-    await tx.db
-      .updateTable('users')
-      .set({ password_hash: passwordHash, password_changed_at: sql`now()`, updated_at: sql`now()` })
-      .where('id', '=', ctx.actor.id)
-      .execute();
+    await setOwnPasswordHash(tx, ctx.actor.id, passwordHash);
     // Other sign-ins of this user end: a changed password must lock out whoever knew the old one.
     await tx.db
       .deleteFrom('sessions')
@@ -176,12 +167,7 @@ export async function updateOwnProfile(
       ...(input.phone !== undefined && { phone: input.phone }),
     };
     if (Object.keys(set).length === 0) return;
-    const after = await tx.db
-      .updateTable('users')
-      .set({ ...set, updated_at: sql`now()` })
-      .where('id', '=', ctx.actor.id)
-      .returning(['locale', 'display_name', 'email', 'phone'])
-      .executeTakeFirstOrThrow();
+    const after = await updateOwnProfileRow(tx, ctx.actor.id, set);
     await audit(tx, {
       action: 'user.profile_updated',
       entity: 'user',
