@@ -8,6 +8,7 @@ import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { assertInScope, branchScope, requirePermission, scopeToBranch } from '../../platform/permissions.ts';
 import { decodeCursor, encodeCursor } from '../../platform/schemas.ts';
 import { localNow, zoneSql } from '../../platform/time.ts';
+import { updateVersioned } from '../../platform/versioned.ts';
 import type { TaskKind, TaskSource, TaskStatus } from './tables.ts';
 
 export type TaskInput = {
@@ -234,20 +235,18 @@ export async function myTaskCounts(ctx: AuthedCtx) {
   return r;
 }
 
-async function lockTask(ctx: AuthedCtx, id: number, version?: number) {
-  const row = await scopeToBranch(
-    ctx.db.selectFrom('tasks').selectAll().where('tasks.id', '=', id),
-    ctx.actor,
-    'tasks.branch_id',
-  )
-    .forUpdate()
-    .executeTakeFirst();
-  if (!row) throw notFound('TASK_NOT_FOUND', 'Task not found');
-  if (version != null && row.version !== version)
-    throw conflict('VERSION_CONFLICT', 'Someone else changed this task; reload and try again', {
-      current: row.version,
-    });
-  return row;
+/** What every locked write of a task shares: the caller's branches only, its 404 and its 409. */
+const taskRecord = (ctx: AuthedCtx, id: number, version: number | undefined) => ({
+  table: 'tasks' as const,
+  id,
+  version,
+  branchScope: { actor: ctx.actor, column: 'tasks.branch_id' },
+  notFound: ['TASK_NOT_FOUND', 'Task not found'] as [string, string],
+  conflict: { message: 'Someone else changed this task; reload and try again' },
+});
+
+function assertOpen(t: { status: string }) {
+  if (t.status !== 'open') throw conflict('TASK_CLOSED', 'The task is already done or cancelled');
 }
 
 export async function updateTask(
@@ -260,31 +259,21 @@ export async function updateTask(
   requirePermission(ctx.actor, 'task.write');
   await withTx(ctx, async (tx) => {
     const t = { ...ctx, db: tx.db };
-    const before = await lockTask(t, id, input.version);
-    if (before.status !== 'open') throw conflict('TASK_CLOSED', 'The task is already done or cancelled');
-    if (input.assigneeId != null && input.assigneeId !== before.assignee_id)
-      await checkAssignee(t, input.assigneeId, before.branch_id);
-    const after = await tx.db
-      .updateTable('tasks')
-      .set({
-        ...(input.title !== undefined && { title: input.title }),
-        ...(input.description !== undefined && { description: input.description }),
-        ...(input.kind !== undefined && { kind: input.kind }),
-        ...(input.assigneeId !== undefined && { assignee_id: input.assigneeId }),
-        ...(input.dueAt !== undefined && { due_at: input.dueAt }),
-        updated_at: sql`now()`,
-        version: sql`version + 1`,
-      })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await audit(tx, {
-      action: 'task.updated',
-      entity: 'task',
-      entityId: id,
-      branchId: before.branch_id,
-      before,
-      after,
+    await updateVersioned(t, {
+      ...taskRecord(ctx, id, input.version),
+      patch: async (before) => {
+        assertOpen(before);
+        if (input.assigneeId != null && input.assigneeId !== before.assignee_id)
+          await checkAssignee(t, input.assigneeId, before.branch_id);
+        return {
+          ...(input.title !== undefined && { title: input.title }),
+          ...(input.description !== undefined && { description: input.description }),
+          ...(input.kind !== undefined && { kind: input.kind }),
+          ...(input.assigneeId !== undefined && { assignee_id: input.assigneeId }),
+          ...(input.dueAt !== undefined && { due_at: input.dueAt }),
+        };
+      },
+      audit: { action: 'task.updated', entity: 'task', branchId: (before) => before.branch_id, record: 'full' },
     });
   });
   return getTask(ctx, id);
@@ -299,28 +288,30 @@ export async function closeTask(
 ) {
   requirePermission(ctx.actor, 'task.write');
   await withTx(ctx, async (tx) => {
-    const before = await lockTask({ ...ctx, db: tx.db }, id, input.version);
-    if (before.status !== 'open') throw conflict('TASK_CLOSED', 'The task is already done or cancelled');
-    await tx.db
-      .updateTable('tasks')
-      .set({
-        status,
-        outcome: input.outcome ?? null,
-        completed_at: sql`now()`,
-        completed_by: ctx.actor.id,
-        updated_at: sql`now()`,
-        version: sql`version + 1`,
-      })
-      .where('id', '=', id)
-      .execute();
-    await audit(tx, {
-      action: status === 'done' ? 'task.completed' : 'task.cancelled',
-      entity: 'task',
-      entityId: id,
-      branchId: before.branch_id,
-      before: { status: before.status },
-      after: { status, outcome: input.outcome ?? null },
-    });
+    await updateVersioned(
+      { ...ctx, db: tx.db },
+      {
+        ...taskRecord(ctx, id, input.version),
+        patch: (before) => {
+          assertOpen(before);
+          return {
+            status,
+            outcome: input.outcome ?? null,
+            completed_at: sql`now()`,
+            completed_by: ctx.actor.id,
+          };
+        },
+        audit: {
+          action: status === 'done' ? 'task.completed' : 'task.cancelled',
+          entity: 'task',
+          branchId: (before) => before.branch_id,
+          record: (before) => ({
+            before: { status: before.status },
+            after: { status, outcome: input.outcome ?? null },
+          }),
+        },
+      },
+    );
   });
   return getTask(ctx, id);
 }
