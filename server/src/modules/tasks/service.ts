@@ -273,7 +273,12 @@ export async function updateTask(
           ...(input.dueAt !== undefined && { due_at: input.dueAt }),
         };
       },
-      audit: { action: 'task.updated', entity: 'task', branchId: (before) => before.branch_id, record: 'full' },
+      audit: {
+        action: 'task.updated',
+        entity: 'task',
+        branchId: (before) => before.branch_id,
+        record: 'full',
+      },
     });
   });
   return getTask(ctx, id);
