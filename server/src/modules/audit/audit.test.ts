@@ -48,6 +48,7 @@ describe('audit list', () => {
         actorName: 'agent',
         actorDisplayName: display_name,
         ticketNumber: tk.body.number,
+        customerId,
         customerCode: code,
         customerName: '赵老师',
         userDisplayName: null,

@@ -26,6 +26,7 @@ const ZAuditRow = z.object({
   /** A ticket row's ticket number. */
   ticketNumber: z.string().nullable(),
   /** A customer row's customer, or a ticket row's customer: code and name. */
+  customerId: z.number().nullable(),
   customerCode: z.string().nullable(),
   customerName: z.string().nullable(),
   /** A user row's user, by name. */
@@ -82,6 +83,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
         .select([
           'actor.display_name as actor_display_name',
           'tk.number as ticket_number',
+          'cu.id as customer_id',
           'cu.code as customer_code',
           'cu.name as customer_name',
           'eu.display_name as user_display_name',
@@ -123,6 +125,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
           actorName: r.actor_name,
           actorDisplayName: r.actor_display_name,
           ticketNumber: r.ticket_number,
+          customerId: r.customer_id,
           customerCode: r.customer_code,
           customerName: r.customer_name,
           userDisplayName: r.user_display_name,

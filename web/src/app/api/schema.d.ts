@@ -2858,6 +2858,7 @@ export interface components {
             actorName: string | null;
             actorDisplayName: string | null;
             ticketNumber: string | null;
+            customerId: number | null;
             customerCode: string | null;
             customerName: string | null;
             userDisplayName: string | null;

@@ -21,7 +21,15 @@ const camel = (snake: string) => snake.replace(/_([a-z0-9])/g, (_, c: string) =>
 export function AuditDiff({
   row,
 }: {
-  row: { entity?: string; before: unknown; after: unknown; meta: unknown };
+  row: {
+    entity?: string;
+    before: unknown;
+    after: unknown;
+    meta: unknown;
+    customerId?: number | null;
+    customerCode?: string | null;
+    customerName?: string | null;
+  };
 }) {
   const { t, i18n } = useTranslation();
   const ns = row.entity ? ENTITY_NS[row.entity] : undefined;
@@ -49,6 +57,9 @@ export function AuditDiff({
     const own = row.entity ? ENTITY_VALUE_NS[row.entity]?.[last] : undefined;
     const named = (x: string | number) =>
       places[last]?.get(Number(x))?.name ??
+      (last === 'customerId' && row.customerCode && Number(x) === row.customerId
+        ? `${row.customerCode} ${row.customerName ?? ''}`.trim()
+        : undefined) ??
       (own ? text(`${own}.${x}`) : undefined) ??
       (VALUE_NS[last] ? text(`${VALUE_NS[last]}.${x}`) : undefined) ??
       (ns ? text(`${ns}:${last}.${x}`) : undefined);
