@@ -6,6 +6,7 @@ import { type AuthedCtx, withTx } from '../../platform/context.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../platform/errors.ts';
 import { assertInScope, requirePermission, scopeToBranch } from '../../platform/permissions.ts';
 import { decodeCursor, encodeCursor } from '../../platform/schemas.ts';
+import { updateVersioned } from '../../platform/versioned.ts';
 
 export type UserInput = {
   username: string;
@@ -261,62 +262,62 @@ export async function updateUser(
   requirePermission(ctx.actor, 'admin.users');
   const roles = input.roles ? await resolveRoles(ctx, input.roles) : undefined;
   await withTx(ctx, async (tx) => {
-    const before = await scopeToBranch(
-      tx.db.selectFrom('users').select(userColumns).where('users.id', '=', id),
-      ctx.actor,
-      'users.branch_id',
-    )
-      .forUpdate()
-      .executeTakeFirst();
-    if (!before) throw notFound('USER_NOT_FOUND', 'User not found');
-    if (before.version !== input.version)
-      throw conflict('VERSION_CONFLICT', 'Someone else changed this user; reload and try again', {
-        current: before.version,
-      });
-    if (id === ctx.actor.id && input.status === 'disabled')
-      throw badRequest('CANNOT_DISABLE_SELF', 'You cannot disable your own account');
-    // An account manager who still owns customers is handed over first (modules/handover), so no one is orphaned.
-    if (input.status === 'disabled' && before.status !== 'disabled') {
-      const owned = await tx.db
-        .selectFrom('customers')
-        .select(sql<number>`count(*)::int`.as('n'))
-        .where('owner_id', '=', id)
-        .where('status', '!=', 'merged')
-        .executeTakeFirstOrThrow();
-      if (owned.n > 0)
-        throw conflict('OWNER_HAS_CUSTOMERS', `Still owns ${owned.n} customers: hand them over first`, {
-          count: owned.n,
-        });
-    }
-    const branchId = input.branchId ?? before.branch_id;
-    if (input.branchId !== undefined || input.departmentId !== undefined || input.teamId !== undefined) {
-      await checkPlacement(
-        { ...ctx, db: tx.db },
-        branchId,
-        input.departmentId ?? before.department_id,
-        input.teamId === undefined ? before.team_id : input.teamId,
-      );
-    }
-    const beforeRoles = (await rolesOf({ ...ctx, db: tx.db }, [id])).get(id) ?? [];
-    const after = await tx.db
-      .updateTable('users')
-      .set({
-        ...(input.displayName !== undefined && { display_name: input.displayName }),
-        ...(input.email !== undefined && { email: input.email }),
-        ...(input.phone !== undefined && { phone: input.phone }),
-        ...(input.branchId !== undefined && { branch_id: input.branchId }),
-        ...(input.departmentId !== undefined && { department_id: input.departmentId }),
-        ...(input.teamId !== undefined && { team_id: input.teamId }),
-        ...(input.locale !== undefined && { locale: input.locale }),
-        ...(input.status !== undefined && { status: input.status }),
-        updated_at: sql`now()`,
-        version: sql`version + 1`,
-      })
-      .where('id', '=', id)
-      .returning(userColumns)
-      .executeTakeFirstOrThrow();
+    let beforeRoles: string[] = [];
+    await updateVersioned(tx, {
+      table: 'users',
+      id,
+      version: input.version,
+      columns: userColumns,
+      branchScope: { actor: ctx.actor, column: 'users.branch_id' },
+      notFound: ['USER_NOT_FOUND', 'User not found'],
+      conflict: { message: 'Someone else changed this user; reload and try again' },
+      patch: async (before) => {
+        if (id === ctx.actor.id && input.status === 'disabled')
+          throw badRequest('CANNOT_DISABLE_SELF', 'You cannot disable your own account');
+        // An account manager who still owns customers is handed over first (modules/handover), so no one is orphaned.
+        if (input.status === 'disabled' && before.status !== 'disabled') {
+          const owned = await tx.db
+            .selectFrom('customers')
+            .select(sql<number>`count(*)::int`.as('n'))
+            .where('owner_id', '=', id)
+            .where('status', '!=', 'merged')
+            .executeTakeFirstOrThrow();
+          if (owned.n > 0)
+            throw conflict('OWNER_HAS_CUSTOMERS', `Still owns ${owned.n} customers: hand them over first`, {
+              count: owned.n,
+            });
+        }
+        const branchId = input.branchId ?? before.branch_id;
+        if (input.branchId !== undefined || input.departmentId !== undefined || input.teamId !== undefined) {
+          await checkPlacement(
+            { ...ctx, db: tx.db },
+            branchId,
+            input.departmentId ?? before.department_id,
+            input.teamId === undefined ? before.team_id : input.teamId,
+          );
+        }
+        beforeRoles = (await rolesOf({ ...ctx, db: tx.db }, [id])).get(id) ?? [];
+        return {
+          ...(input.displayName !== undefined && { display_name: input.displayName }),
+          ...(input.email !== undefined && { email: input.email }),
+          ...(input.phone !== undefined && { phone: input.phone }),
+          ...(input.branchId !== undefined && { branch_id: input.branchId }),
+          ...(input.departmentId !== undefined && { department_id: input.departmentId }),
+          ...(input.teamId !== undefined && { team_id: input.teamId }),
+          ...(input.locale !== undefined && { locale: input.locale }),
+          ...(input.status !== undefined && { status: input.status }),
+        };
+      },
+      audit: {
+        action: 'user.updated',
+        entity: 'user',
+        branchId: (_before, after) => after.branch_id,
+        record: (before, after) =>
+          diff({ ...before, roles: beforeRoles }, { ...after, roles: input.roles ?? beforeRoles }),
+      },
+    });
     // Only over a user with no more power than oneself (their roles as they were: user_roles is not changed yet).
-    // A refusal here undoes the update above with the rest of the transaction.
+    // A refusal here undoes the update above (and its audit row) with the rest of the transaction.
     await assertCanManage({ ...ctx, db: tx.db }, id);
     if (roles) {
       // Taking away a role the actor could not grant is as much an escalation as granting it.
@@ -330,14 +331,6 @@ export async function updateUser(
           .execute();
     }
     if (input.status === 'disabled') await endUserSessions(tx.db, id);
-    const d = diff({ ...before, roles: beforeRoles }, { ...after, roles: input.roles ?? beforeRoles });
-    await audit(tx, {
-      action: 'user.updated',
-      entity: 'user',
-      entityId: id,
-      branchId: after.branch_id,
-      ...d,
-    });
   });
   return getUser(ctx, id);
 }
