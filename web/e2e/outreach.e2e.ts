@@ -4,6 +4,8 @@
 // every text. Fifty customers respond by calling in (phone_in interactions) and drop out of the call step, which the
 // supervisor dispatches now instead of waiting 3 days. An agent works ten calls in the calling workspace (reached,
 // refused, no answer, busy, wrong number, unreachable with a reason) and the live progress page shows it all.
+// Starting asks first with the server's count ("将发送 1,000 条短信"); the supervisor pauses and resumes; the
+// required question blocks a connected call without its answer; after each outcome the next contact comes up.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -138,6 +140,7 @@ describe('outreach: SMS then calls', () => {
     await pick(sup, sup.getByTestId('campaign-segment'), segName);
     await sup.getByTestId('campaign-script').fill('您好，我是朝阳营业部客服，打扰您一分钟做个年度回访。');
     await sup.getByTestId('question-text-0').fill('您对我们的服务满意吗？');
+    await sup.getByTestId('question-required-0').click();
     await sup
       .getByTestId('step-sms-0')
       .fill('尊敬的{name}，我们将于近日对您进行年度回访，如有疑问请致电营业部。');
@@ -154,8 +157,15 @@ describe('outreach: SMS then calls', () => {
     await sup.waitForURL(/\/outreach\/campaigns\/\d+$/);
     const id = Number(sup.url().split('/').pop());
 
-    // Start: the SMS step goes out at once; the loopback gateway receives a text per customer.
+    // Start, confirmed with the count of texts it sends: the SMS step goes out at once; the loopback gateway
+    // receives a text per customer.
+    expect(await text(sup.getByTestId('campaign-segment'))).toBe(segName);
     await sup.locator('#campaign-start').click();
+    await sup.getByTestId('start-confirm').waitFor();
+    expect(await text(sup.getByTestId('start-confirm'))).toContain('将发送 1,000 条短信，确认启动？');
+    expect(await text(sup.getByTestId('start-confirm'))).toContain('其余 1 个步骤按计划时间执行');
+    await screenshot(sup, 'outreach-start-confirm');
+    await sup.locator('#campaign-start-ok').click();
     const afterSms = await until('the SMS step', async () => {
       const p = await api<Progress>(sup, 'GET', `/api/campaigns/${id}/progress`);
       return p.steps[0].status === 'dispatched' && (p.steps[0].sent ?? 0) > 0 && p.steps[0].queued === 0 && p;
@@ -180,6 +190,13 @@ describe('outreach: SMS then calls', () => {
         summary: '收到短信后来电咨询',
       });
     await sup.reload();
+    // Paused: the step cannot be dispatched; resumed, it can.
+    await sup.locator('#campaign-pause').click();
+    await sup.getByTestId('campaign-status').filter({ hasText: '已暂停' }).waitFor();
+    expect(await sup.getByTestId('dispatch-2').count()).toBe(0);
+    await screenshot(sup, 'outreach-paused');
+    await sup.locator('#campaign-resume').click();
+    await sup.getByTestId('campaign-status').filter({ hasText: '进行中' }).waitFor();
     await sup.getByTestId('dispatch-2').click();
     const afterCall = await until('the call step', async () => {
       const p = await api<Progress>(sup, 'GET', `/api/campaigns/${id}/progress`);
@@ -208,11 +225,18 @@ describe('outreach: SMS then calls', () => {
       'reached',
     ] as const;
     let shot = false;
+    // The first contact by "下一位"; after each outcome the next one comes up by itself.
+    await agent.locator('#workspace-next').click();
     for (const outcome of worked) {
-      await agent.locator('#workspace-next').click();
       const who = await text(agent.getByTestId('workspace-customer'));
       seen.push(who);
       if (outcome === 'reached') {
+        if (!shot) {
+          // The required question blocks a connected call until it is answered.
+          await agent.getByTestId('outcome-reached').click();
+          await agent.locator('.ant-form-item-explain-error', { hasText: '请回答此问题' }).waitFor();
+          await screenshot(agent, 'outreach-workspace-required');
+        }
         await agent.getByTestId('answer-q1').getByText('是').click();
         if (!shot) await screenshot(agent, 'outreach-workspace');
         shot = true;
@@ -220,8 +244,12 @@ describe('outreach: SMS then calls', () => {
       if (outcome === 'unreachable')
         await agent.getByTestId('workspace-reason').fill('客户出国，回国后临柜办理');
       await agent.getByTestId(`outcome-${outcome}`).click();
-      await agent.locator('#workspace-next').waitFor();
+      await until('the next contact', async () => {
+        const now = await text(agent!.getByTestId('workspace-customer')).catch(() => null);
+        return now != null && now !== who;
+      });
     }
+    expect(new Set(seen).size).toBe(worked.length);
     for (const c of responders) expect(seen.join('\n')).not.toContain(c.code);
     // Every attempt counts against the agent's quota.
     expect(await text(agent.getByTestId('workspace-quota'))).toContain('已完成 10');

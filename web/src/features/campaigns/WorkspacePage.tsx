@@ -1,5 +1,6 @@
 // 外呼工作台: pick a running campaign, take the next contact (claimed for me only), read the script, fill the
-// questions and record the outcome; my quota progress on top.
+// questions (required ones before a connected call is recorded) and record the outcome — then the next contact comes
+// up by itself; my quota progress on top.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
@@ -19,8 +20,8 @@ import {
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api, call } from '../../app/api/client';
-import { useShowError } from '../../app/errors';
+import { ApiError, api, call } from '../../app/api/client';
+import { fieldReasonText, useShowError } from '../../app/errors';
 import { useCan } from '../../app/session';
 import { CallButton } from '../../app/ui/CallButton';
 import { PageHeader } from '../../app/ui/PageHeader';
@@ -50,11 +51,16 @@ export default function WorkspacePage() {
       form.resetFields();
       setReason('');
     },
-    onError: (e) => showError(e),
+    onError: (e) => {
+      showError(e);
+      qc.invalidateQueries({ queryKey: key });
+    },
   });
   const record = useMutation({
-    mutationFn: (outcome: (typeof OUTCOMES)[number]) => {
+    mutationFn: async (outcome: (typeof OUTCOMES)[number]) => {
       const w = ws.data as Workspace;
+      // A connected call needs the required answers (the server refuses it too).
+      if (outcome === 'reached') await form.validateFields();
       const answers = Object.fromEntries(
         Object.entries(form.getFieldsValue() as Record<string, unknown>).filter(
           ([, v]) => v !== undefined && v !== null && v !== '',
@@ -70,9 +76,22 @@ export default function WorkspacePage() {
     onSuccess: () => {
       form.resetFields();
       setReason('');
-      qc.invalidateQueries({ queryKey: ['campaigns', id] });
+      // On to the next contact at once; the rest of the campaign's data is refreshed.
+      next.mutate();
+      qc.invalidateQueries({
+        queryKey: ['campaigns', id],
+        predicate: (q) => q.queryKey[2] !== 'workspace',
+      });
     },
-    onError: (e) => showError(e, form),
+    onError: (e) => {
+      if (!(e instanceof ApiError)) return; // the form's own validation shows under the questions
+      // The server's reasons for answers (answers.<key>) go under their questions.
+      const onQuestions = Object.entries(e.fields)
+        .filter(([k]) => k.startsWith('answers.'))
+        .map(([k, reason]) => ({ name: k.slice('answers.'.length), errors: [fieldReasonText(t, reason)] }));
+      if (onQuestions.length) form.setFields(onQuestions);
+      else showError(e);
+    },
   });
 
   const w = ws.data;
@@ -152,6 +171,12 @@ export default function WorkspacePage() {
                       {w.call.attempts}
                     </Descriptions.Item>
                   </Descriptions>
+                ) : w.campaignStatus === 'paused' || w.campaignStatus === 'stopped' ? (
+                  <Alert
+                    type="warning"
+                    data-testid="workspace-not-running"
+                    message={t(`outreach:workspace.${w.campaignStatus}`)}
+                  />
                 ) : (
                   <Empty description={t('outreach:workspace.noContact')} />
                 )}
@@ -160,7 +185,24 @@ export default function WorkspacePage() {
                 <Card size="small" title={t('outreach:builder.questions')} style={{ marginBottom: 16 }}>
                   <Form form={form} layout="vertical">
                     {w.questions.map((q) => (
-                      <Form.Item key={q.key} name={q.key} label={q.text}>
+                      <Form.Item
+                        key={q.key}
+                        name={q.key}
+                        label={q.text}
+                        required={q.required}
+                        rules={
+                          q.required
+                            ? [
+                                {
+                                  validator: (_, v) =>
+                                    v === undefined || v === null || (typeof v === 'string' && !v.trim())
+                                      ? Promise.reject(new Error(t('outreach:workspace.answerRequired')))
+                                      : Promise.resolve(),
+                                },
+                              ]
+                            : []
+                        }
+                      >
                         {q.type === 'yes_no' ? (
                           <Radio.Group
                             data-testid={`answer-${q.key}`}
