@@ -5,6 +5,7 @@ import { type AuthedCtx, withTx } from '../../platform/context.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { can, requirePermission } from '../../platform/permissions.ts';
 import { decodeCursor, encodeCursor } from '../../platform/schemas.ts';
+import { updateVersioned } from '../../platform/versioned.ts';
 import type { ArticleKind, ArticleStatus } from './tables.ts';
 
 /**
@@ -302,53 +303,45 @@ export async function updateArticle(
   requirePermission(ctx.actor, 'kb.write');
   if (input.categoryId !== undefined) await checkCategory(ctx, input.categoryId);
   return withTx(ctx, async (tx) => {
-    const before = await tx.db
-      .selectFrom('kb_articles')
-      .select(articleCols)
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!before) throw notFound('ARTICLE_NOT_FOUND', 'Article not found');
-    if (before.version !== input.version)
-      throw conflict('VERSION_CONFLICT', 'The article was changed by someone else', {
-        current: articleOut(before),
-      });
-    const next = {
-      title: input.title ?? before.title,
-      body: input.body ?? before.body,
-      tags: input.tags ?? before.tags,
-    };
-    const row = await tx.db
-      .updateTable('kb_articles')
-      .set({
-        ...(input.categoryId !== undefined && { category_id: input.categoryId }),
-        ...(input.kind !== undefined && { kind: input.kind }),
-        ...(input.status !== undefined && { status: input.status }),
-        title: next.title,
-        body: next.body,
-        tags: next.tags,
-        search_grams: gramsOf(next),
-        updated_by: tx.actor!.id,
-        updated_at: sql`now()`,
-        version: sql`version + 1`,
-      })
-      .where('id', '=', id)
-      .returning(articleCols)
-      .executeTakeFirstOrThrow();
-    await saveVersion(tx as AuthedCtx, row, input.note);
-    const d = diff(before, row);
-    // The body is kept whole in the version table; the audit log only notes that it changed.
-    if ('body' in d.after) {
-      d.before.body = `(${String(before.body).length} characters)`;
-      d.after.body = `(${String(row.body).length} characters)`;
-    }
-    await audit(tx, {
-      action: 'kb.article.update',
-      entity: 'kb_article',
-      entityId: id,
-      ...d,
-      meta: { version: row.version },
+    const { after: row } = await updateVersioned(tx, {
+      table: 'kb_articles',
+      id,
+      version: input.version,
+      columns: articleCols,
+      notFound: ['ARTICLE_NOT_FOUND', 'Article not found'],
+      conflict: { message: 'The article was changed by someone else', current: articleOut },
+      patch: (before) => {
+        const next = {
+          title: input.title ?? before.title,
+          body: input.body ?? before.body,
+          tags: input.tags ?? before.tags,
+        };
+        return {
+          ...(input.categoryId !== undefined && { category_id: input.categoryId }),
+          ...(input.kind !== undefined && { kind: input.kind }),
+          ...(input.status !== undefined && { status: input.status }),
+          title: next.title,
+          body: next.body,
+          tags: next.tags,
+          search_grams: gramsOf(next),
+          updated_by: tx.actor!.id,
+        };
+      },
+      audit: {
+        action: 'kb.article.update',
+        entity: 'kb_article',
+        record: (before, row) => {
+          const d = diff(before, row);
+          // The body is kept whole in the version table; the audit log only notes that it changed.
+          if ('body' in d.after) {
+            d.before.body = `(${String(before.body).length} characters)`;
+            d.after.body = `(${String(row.body).length} characters)`;
+          }
+          return { ...d, meta: { version: row.version } };
+        },
+      },
     });
+    await saveVersion(tx as AuthedCtx, row, input.note);
     return articleOut(row);
   });
 }
@@ -446,31 +439,20 @@ export async function updateMacro(
 ) {
   requirePermission(ctx.actor, 'kb.write');
   return withTx(ctx, async (tx) => {
-    const before = await tx.db
-      .selectFrom('kb_macros')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!before) throw notFound('MACRO_NOT_FOUND', 'Reply template not found');
-    if (before.version !== input.version)
-      throw conflict('VERSION_CONFLICT', 'The template was changed by someone else', {
-        current: macroOut(before),
-      });
-    const row = await tx.db
-      .updateTable('kb_macros')
-      .set({
+    const { after: row } = await updateVersioned(tx, {
+      table: 'kb_macros',
+      id,
+      version: input.version,
+      notFound: ['MACRO_NOT_FOUND', 'Reply template not found'],
+      conflict: { message: 'The template was changed by someone else', current: macroOut },
+      patch: () => ({
         ...(input.name !== undefined && { name: input.name }),
         ...(input.body !== undefined && { body: input.body }),
         ...(input.ticketType !== undefined && { ticket_type: input.ticketType }),
         ...(input.active !== undefined && { active: input.active }),
-        updated_at: sql`now()`,
-        version: sql`version + 1`,
-      })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await audit(tx, { action: 'kb.macro.update', entity: 'kb_macro', entityId: id, ...diff(before, row) });
+      }),
+      audit: { action: 'kb.macro.update', entity: 'kb_macro' },
+    });
     return macroOut(row);
   });
 }
