@@ -58,11 +58,12 @@ export type UpdateVersioned<T extends VersionedTable> = {
 };
 
 /**
- * Locks, checks, patches and audits one record inside the transaction `tx` (its `db` must be a transaction).
+ * Locks, checks, patches and audits one record; call it inside the caller's transaction (`withTx`), as the lock
+ * holds only until that ends.
  * Returns the row as it was and as it is now (`changed` false when the patch was null).
  */
 export async function updateVersioned<T extends VersionedTable>(
-  tx: Ctx & { db: Transaction<DB> },
+  tx: Ctx,
   o: UpdateVersioned<T>,
 ): Promise<{ before: VersionedRow<T>; after: VersionedRow<T>; changed: boolean }> {
   // Kysely cannot follow a generic table name through its builders; the public types above carry the checking.
