@@ -3,8 +3,8 @@
 // text is for signed-in users too.
 
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { sql } from 'kysely';
 import { z } from 'zod';
+import { databaseVersion } from './service.ts';
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -30,14 +30,12 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
       const t = performance.now();
       const signedIn = !!req.actor;
       try {
-        const r = await sql<{ v: string }>`select current_setting('server_version') as v`.execute(
-          app.kefu.db,
-        );
+        const version = await databaseVersion(app.kefu.db);
         return {
           status: 'ok' as const,
           database: {
             ok: true,
-            ...(signedIn && { version: r.rows[0].v }),
+            ...(signedIn && { version }),
             latencyMs: Math.round((performance.now() - t) * 10) / 10,
           },
         };
