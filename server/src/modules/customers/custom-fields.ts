@@ -5,6 +5,7 @@ import { audit, diff } from '../../platform/audit.ts';
 import type { AuthedCtx, Ctx } from '../../platform/context.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { requirePermission } from '../../platform/permissions.ts';
+import { updateVersioned } from '../../platform/versioned.ts';
 import { normalizeText } from './normalize.ts';
 import { inTx } from './repo.ts';
 import type { CustomerKind, CustomFieldType } from './tables.ts';
@@ -122,38 +123,24 @@ export async function updateCustomField(
 ) {
   requirePermission(ctx.actor, 'admin.settings');
   return inTx(ctx, async (tx) => {
-    const before = await tx.db
-      .selectFrom('custom_field_definitions')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!before) throw notFound('CUSTOM_FIELD_NOT_FOUND', 'Custom field not found');
-    if (before.version !== input.version)
-      throw conflict('VERSION_CONFLICT', 'Someone else changed this field; reload and try again', {
-        current: out(before),
-      });
-    if (input.options !== undefined) checkOptions(before.type, input.options);
-    const row = await tx.db
-      .updateTable('custom_field_definitions')
-      .set({
-        ...(input.label !== undefined && { label: input.label }),
-        ...(input.kind !== undefined && { kind: input.kind }),
-        ...(input.required !== undefined && { required: input.required }),
-        ...(input.options !== undefined && { options: JSON.stringify(input.options) }),
-        ...(input.position !== undefined && { position: input.position }),
-        ...(input.active !== undefined && { active: input.active }),
-        updated_at: sql`now()`,
-        version: sql`version + 1`,
-      })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await audit(tx, {
-      action: 'custom_field.updated',
-      entity: 'custom_field',
-      entityId: id,
-      ...diff(before, row),
+    const { after: row } = await updateVersioned(tx, {
+      table: 'custom_field_definitions',
+      id,
+      version: input.version,
+      notFound: ['CUSTOM_FIELD_NOT_FOUND', 'Custom field not found'],
+      conflict: { message: 'Someone else changed this field; reload and try again', current: out },
+      patch: (before) => {
+        if (input.options !== undefined) checkOptions(before.type, input.options);
+        return {
+          ...(input.label !== undefined && { label: input.label }),
+          ...(input.kind !== undefined && { kind: input.kind }),
+          ...(input.required !== undefined && { required: input.required }),
+          ...(input.options !== undefined && { options: JSON.stringify(input.options) }),
+          ...(input.position !== undefined && { position: input.position }),
+          ...(input.active !== undefined && { active: input.active }),
+        };
+      },
+      audit: { action: 'custom_field.updated', entity: 'custom_field' },
     });
     return out(row);
   });
