@@ -4,6 +4,7 @@ import { audit, diff } from '../../platform/audit.ts';
 import { type AuthedCtx, withTx } from '../../platform/context.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { can, requirePermission } from '../../platform/permissions.ts';
+import { updateVersioned } from '../../platform/versioned.ts';
 import type { Priority, TicketType } from './tables.ts';
 
 type Tree = 'ticket_categories' | 'root_cause_categories';
@@ -156,29 +157,15 @@ export async function updatePolicy(
 ) {
   requirePermission(ctx.actor, 'admin.settings');
   return withTx(ctx, async (tx) => {
-    const before = await tx.db
-      .selectFrom('sla_policies')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!before) throw notFound('SLA_POLICY_NOT_FOUND', 'SLA policy not found');
-    if (before.version !== input.version)
-      throw conflict('VERSION_CONFLICT', 'The policy was changed by someone else', {
-        current: policyOut(before),
-      });
     const { version: _v, ...rest } = input;
-    const row = await tx.db
-      .updateTable('sla_policies')
-      .set({ ...policyCols(rest), updated_at: sql`now()`, version: sql`version + 1` })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await audit(tx, {
-      action: 'sla_policy.update',
-      entity: 'sla_policy',
-      entityId: id,
-      ...diff(before, row),
+    const { after: row } = await updateVersioned(tx, {
+      table: 'sla_policies',
+      id,
+      version: input.version,
+      notFound: ['SLA_POLICY_NOT_FOUND', 'SLA policy not found'],
+      conflict: { message: 'The policy was changed by someone else', current: policyOut },
+      patch: () => policyCols(rest),
+      audit: { action: 'sla_policy.update', entity: 'sla_policy' },
     });
     return policyOut(row);
   });
