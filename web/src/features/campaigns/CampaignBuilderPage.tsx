@@ -175,7 +175,7 @@ export default function CampaignBuilderPage() {
                         <Form.Item
                           name={[f.name, 'text']}
                           rules={[{ required: true }]}
-                          style={{ width: 210 }}
+                          style={{ width: 180 }}
                         >
                           <Input
                             placeholder={t('outreach:builder.qText')}
@@ -186,7 +186,10 @@ export default function CampaignBuilderPage() {
                           <Input placeholder={t('outreach:builder.qOptions')} />
                         </Form.Item>
                         <Form.Item name={[f.name, 'required']} valuePropName="checked">
-                          <Checkbox data-testid={`question-required-${f.name}`}>
+                          <Checkbox
+                            data-testid={`question-required-${f.name}`}
+                            style={{ whiteSpace: 'nowrap' }}
+                          >
                             {t('outreach:builder.qRequired')}
                           </Checkbox>
                         </Form.Item>
