@@ -6,6 +6,7 @@ import { audit } from '../../platform/audit.ts';
 import { type AuthedCtx, withTx } from '../../platform/context.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { requirePermission } from '../../platform/permissions.ts';
+import { updateVersioned } from '../../platform/versioned.ts';
 import { assertCustomerVisible } from '../customers/repo.ts';
 import { segmentCustomerQuery } from '../segments/service.ts';
 import { periodOf } from './periods.ts';
@@ -105,29 +106,21 @@ export async function updateItem(
   requirePermission(ctx.actor, 'service.manage');
   checkItem(input);
   return withTx(ctx, async (tx) => {
-    const before = await tx.db
-      .selectFrom('service_items')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!before) throw notFound('SERVICE_ITEM_NOT_FOUND', 'Service item not found');
-    if (before.version !== input.version)
-      throw conflict('VERSION_CONFLICT', 'Someone else changed this item; reload and try again', {
-        current: before.version,
-      });
     const { version: _v, ...rest } = input;
-    const after = await tx.db
-      .updateTable('service_items')
-      .set({ ...itemColumns(rest), updated_at: sql`now()`, version: sql`version + 1` })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const { after } = await updateVersioned(tx, {
+      table: 'service_items',
+      id,
+      version: input.version,
+      notFound: ['SERVICE_ITEM_NOT_FOUND', 'Service item not found'],
+      conflict: { message: 'Someone else changed this item; reload and try again' },
+      patch: () => itemColumns(rest),
+      audit: { action: 'service_item.updated', entity: 'service_item', record: 'full' },
+    });
+    // A refusal here undoes the update and its audit row with the transaction.
     if (after.assign_to === 'department' && after.owner_department_id == null)
       throw badRequest('DEPARTMENT_REQUIRED', 'A department desk item needs an owner department', {
         ownerDepartmentId: 'REQUIRED',
       });
-    await audit(tx, { action: 'service_item.updated', entity: 'service_item', entityId: id, before, after });
     return itemOut(after);
   });
 }
@@ -264,39 +257,30 @@ export async function updatePackage(
   requirePermission(ctx.actor, 'service.manage');
   await withTx(ctx, async (tx) => {
     const t = { ...ctx, db: tx.db };
-    const before = await tx.db
-      .selectFrom('service_packages')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!before) throw notFound('SERVICE_PACKAGE_NOT_FOUND', 'Service package not found');
-    if (before.version !== input.version)
-      throw conflict('VERSION_CONFLICT', 'Someone else changed this package; reload and try again', {
-        current: before.version,
-      });
-    const [beforeFull] = await packageDetails(t, [id]);
-    await tx.db
-      .updateTable('service_packages')
-      .set({
-        ...(input.code !== undefined && { code: input.code }),
-        ...(input.name !== undefined && { name: input.name }),
-        ...(input.kind !== undefined && { kind: input.kind }),
-        ...(input.description !== undefined && { description: input.description }),
-        ...(input.active !== undefined && { active: input.active }),
-        updated_at: sql`now()`,
-        version: sql`version + 1`,
-      })
-      .where('id', '=', id)
-      .execute();
-    await setContents(t, id, input);
-    const [afterFull] = await packageDetails(t, [id]);
-    await audit(tx, {
-      action: 'service_package.updated',
-      entity: 'service_package',
-      entityId: id,
-      before: beforeFull,
-      after: afterFull,
+    let beforeFull: unknown;
+    await updateVersioned(t, {
+      table: 'service_packages',
+      id,
+      version: input.version,
+      notFound: ['SERVICE_PACKAGE_NOT_FOUND', 'Service package not found'],
+      conflict: { message: 'Someone else changed this package; reload and try again' },
+      patch: async () => {
+        [beforeFull] = await packageDetails(t, [id]);
+        // Its items and bindings are other tables: replaced before the row, in the same transaction.
+        await setContents(t, id, input);
+        return {
+          ...(input.code !== undefined && { code: input.code }),
+          ...(input.name !== undefined && { name: input.name }),
+          ...(input.kind !== undefined && { kind: input.kind }),
+          ...(input.description !== undefined && { description: input.description }),
+          ...(input.active !== undefined && { active: input.active }),
+        };
+      },
+      audit: {
+        action: 'service_package.updated',
+        entity: 'service_package',
+        record: async () => ({ before: beforeFull, after: (await packageDetails(t, [id]))[0] }),
+      },
     });
   });
   return getPackage(ctx, id);
