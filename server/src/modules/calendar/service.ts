@@ -6,6 +6,7 @@ import { type AuthedCtx, type Ctx, withTx } from '../../platform/context.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { can, requirePermission } from '../../platform/permissions.ts';
 import { timeZone } from '../../platform/time.ts';
+import { updateVersioned } from '../../platform/versioned.ts';
 import {
   addBusinessTime,
   addDays,
@@ -118,33 +119,24 @@ export async function updateCalendar(
   if (input.timezone) checkTimezone(input.timezone);
   if (input.weekHours) checkWeek(input.weekHours);
   return withTx(ctx, async (tx) => {
-    const before = await tx.db
-      .selectFrom('calendars')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!before) throw notFound('CALENDAR_NOT_FOUND', 'Calendar not found');
-    if (before.version !== input.version)
-      throw conflict('VERSION_CONFLICT', 'The calendar was changed by someone else', {
-        current: calendarOut(before),
-      });
-    if (input.isDefault)
-      await tx.db.updateTable('calendars').set({ is_default: false }).where('id', '<>', id).execute();
-    const row = await tx.db
-      .updateTable('calendars')
-      .set({
-        ...(input.name !== undefined && { name: input.name }),
-        ...(input.timezone !== undefined && { timezone: input.timezone }),
-        ...(input.weekHours !== undefined && { week_hours: JSON.stringify(input.weekHours) }),
-        ...(input.isDefault !== undefined && { is_default: input.isDefault }),
-        updated_at: sql`now()`,
-        version: sql`version + 1`,
-      })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await audit(tx, { action: 'calendar.update', entity: 'calendar', entityId: id, ...diff(before, row) });
+    const { after: row } = await updateVersioned(tx, {
+      table: 'calendars',
+      id,
+      version: input.version,
+      notFound: ['CALENDAR_NOT_FOUND', 'Calendar not found'],
+      conflict: { message: 'The calendar was changed by someone else', current: calendarOut },
+      patch: async () => {
+        if (input.isDefault)
+          await tx.db.updateTable('calendars').set({ is_default: false }).where('id', '<>', id).execute();
+        return {
+          ...(input.name !== undefined && { name: input.name }),
+          ...(input.timezone !== undefined && { timezone: input.timezone }),
+          ...(input.weekHours !== undefined && { week_hours: JSON.stringify(input.weekHours) }),
+          ...(input.isDefault !== undefined && { is_default: input.isDefault }),
+        };
+      },
+      audit: { action: 'calendar.update', entity: 'calendar' },
+    });
     return calendarOut(row);
   });
 }
