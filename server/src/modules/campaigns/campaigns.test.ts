@@ -599,15 +599,27 @@ describe('the daily flow: confirm the count, pause, resume, stop', () => {
     });
     const started = await t.call(sup, 'POST', `/api/campaigns/${c.body.id}/start`);
     const stepId = started.body.steps[0].id;
+    // One message is in flight (claimed, its lease running): the dispatcher records what the gateway says.
+    const inFlight = await t.db
+      .selectFrom('sms_outbox')
+      .select('id')
+      .where('campaign_step_id', '=', stepId)
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    await sql`update sms_outbox set status = 'sending', lease_until = now() + interval '5 minutes' where id = ${inFlight.id}`.execute(
+      t.db,
+    );
     const stopped = await t.call(sup, 'POST', `/api/campaigns/${c.body.id}/stop`);
     expect(stopped.body.steps[0].status).toBe('dispatched');
     const rows = await t.db
       .selectFrom('sms_outbox')
-      .select(['status', 'skip_reason'])
+      .select(['id', 'status', 'skip_reason'])
       .where('campaign_step_id', '=', stepId)
       .execute();
     expect(rows).toHaveLength(5);
-    expect(rows.every((r) => r.status === 'skipped' && r.skip_reason === 'campaign_stopped')).toBe(true);
+    const rest = rows.filter((r) => r.id !== inFlight.id);
+    expect(rest.every((r) => r.status === 'skipped' && r.skip_reason === 'campaign_stopped')).toBe(true);
+    expect(rows.find((r) => r.id === inFlight.id)!.status).toBe('sending');
     expect((await dispatchOutbox(t.db, { stepId }, { provider })).sent).toBe(0);
   });
 });

@@ -446,8 +446,8 @@ const TRANSITIONS: Record<
  * Pause (running → paused): no text is sent and no call handed out until resumed; a call an agent already holds
  * may still be recorded. Resume (paused → running): steps that fell due meanwhile are dispatched, texts still
  * queued go out, later steps keep their schedule. Stop (running or paused → stopped, final): texts still queued are
- * skipped (skip reason 'campaign_stopped'), steps not yet dispatched never are. A wrong transition is 409 naming
- * the campaign's status.
+ * skipped (skip reason 'campaign_stopped'; a batch already in flight is recorded as the gateway answered), steps
+ * not yet dispatched never are. A wrong transition is 409 naming the campaign's status.
  */
 export async function changeCampaignStatus(ctx: AuthedCtx, id: number, action: Transition) {
   requirePermission(ctx.actor, 'campaign.write');
@@ -499,7 +499,13 @@ export async function changeCampaignStatus(ctx: AuthedCtx, id: number, action: T
         .updateTable('sms_outbox')
         .set({ status: 'skipped', skip_reason: 'campaign_stopped', lease_until: null })
         .where('campaign_id', '=', id)
-        .where('status', 'in', ['pending', 'sending'])
+        // A batch in flight (its lease still running) records what the gateway said; abandoned claims are dropped.
+        .where((eb) =>
+          eb.or([
+            eb('status', '=', 'pending'),
+            eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', sql<Date>`now()`)]),
+          ]),
+        )
         .executeTakeFirst();
       await tx.db
         .updateTable('campaign_steps')
