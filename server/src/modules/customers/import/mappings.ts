@@ -1,9 +1,10 @@
 // Saved column mappings of the customer import: a user's own, or shared with everyone who imports.
 
 import { audit } from '../../../platform/audit.ts';
-import type { AuthedCtx } from '../../../platform/context.ts';
-import { conflict, notFound } from '../../../platform/errors.ts';
+import { type AuthedCtx, withTx } from '../../../platform/context.ts';
+import { notFound } from '../../../platform/errors.ts';
 import { requirePermission } from '../../../platform/permissions.ts';
+import { updateVersioned } from '../../../platform/versioned.ts';
 
 export type TMappingInput = { name: string; columns: Record<string, string | null>; shared?: boolean };
 
@@ -86,25 +87,24 @@ export async function updateMapping(
   input: Partial<TMappingInput> & { version: number },
 ) {
   const before = await ownMapping(ctx, id);
-  return ctx.db.transaction().execute(async (trx) => {
-    const m = await trx
-      .updateTable('import_mappings')
-      .set({
+  return withTx(ctx, async (tx) => {
+    const { after: m } = await updateVersioned(tx, {
+      table: 'import_mappings',
+      id,
+      version: input.version,
+      notFound: ['IMPORT_MAPPING_NOT_FOUND', 'Mapping not found'],
+      conflict: { message: 'Someone else changed this mapping; reload it', current: null },
+      patch: () => ({
         ...(input.name !== undefined && { name: input.name }),
         ...(input.columns !== undefined && { columns: JSON.stringify(input.columns) }),
         ...(input.shared !== undefined && { shared: input.shared }),
-        updated_at: new Date(),
-        version: before.version + 1,
-      })
-      .where('id', '=', id)
-      .where('version', '=', input.version)
-      .returningAll()
-      .executeTakeFirst();
-    if (!m) throw conflict('VERSION_CONFLICT', 'Someone else changed this mapping; reload it');
-    await audit(
-      { ...ctx, db: trx },
-      { action: 'import_mapping.updated', entity: 'import_mapping', entityId: id, before, after: out(m) },
-    );
+      }),
+      audit: {
+        action: 'import_mapping.updated',
+        entity: 'import_mapping',
+        record: (_b, m) => ({ before, after: out(m) }),
+      },
+    });
     return out(m);
   });
 }
