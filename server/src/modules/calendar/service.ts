@@ -1,9 +1,9 @@
 // Business calendars: administered with admin.settings, read by anyone signed in, loaded as a CalendarSpec for SLAs.
 import { sql } from 'kysely';
 import type { Database } from '../../db/index.ts';
-import { audit, diff } from '../../platform/audit.ts';
+import { audit } from '../../platform/audit.ts';
 import { type AuthedCtx, type Ctx, withTx } from '../../platform/context.ts';
-import { badRequest, conflict, notFound } from '../../platform/errors.ts';
+import { badRequest, notFound } from '../../platform/errors.ts';
 import { can, requirePermission } from '../../platform/permissions.ts';
 import { timeZone } from '../../platform/time.ts';
 import { updateVersioned } from '../../platform/versioned.ts';

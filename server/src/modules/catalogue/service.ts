@@ -1,10 +1,9 @@
 // The service catalogue (服务产品化): items (what is done, how often, by whom, at what cost, and what "done" means),
 // packages that bundle them (basic / value-added / VIP / care 亲情服务), bound to value tiers or segments. A
 // customer is entitled to a package when their tier is bound to it or they are in a bound segment.
-import { sql } from 'kysely';
 import { audit } from '../../platform/audit.ts';
 import { type AuthedCtx, withTx } from '../../platform/context.ts';
-import { badRequest, conflict, notFound } from '../../platform/errors.ts';
+import { badRequest, notFound } from '../../platform/errors.ts';
 import { requirePermission } from '../../platform/permissions.ts';
 import { updateVersioned } from '../../platform/versioned.ts';
 import { assertCustomerVisible } from '../customers/repo.ts';

@@ -1,9 +1,8 @@
 // Custom fields (自定义字段): the administrator defines them per customer kind; values live in customers.custom and
 // are validated here the same way for forms, the importer and the API.
-import { sql } from 'kysely';
-import { audit, diff } from '../../platform/audit.ts';
+import { audit } from '../../platform/audit.ts';
 import type { AuthedCtx, Ctx } from '../../platform/context.ts';
-import { badRequest, conflict, notFound } from '../../platform/errors.ts';
+import { badRequest, conflict } from '../../platform/errors.ts';
 import { requirePermission } from '../../platform/permissions.ts';
 import { updateVersioned } from '../../platform/versioned.ts';
 import { normalizeText } from './normalize.ts';

@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import { audit, diff } from '../../platform/audit.ts';
 import { type AuthedCtx, withTx } from '../../platform/context.ts';
-import { badRequest, conflict, notFound } from '../../platform/errors.ts';
+import { badRequest, notFound } from '../../platform/errors.ts';
 import { can, requirePermission } from '../../platform/permissions.ts';
 import { decodeCursor, encodeCursor } from '../../platform/schemas.ts';
 import { updateVersioned } from '../../platform/versioned.ts';

@@ -1,8 +1,7 @@
 // Administered lists of the service desk: ticket categories, root-cause categories, SLA policies.
-import { sql } from 'kysely';
 import { audit, diff } from '../../platform/audit.ts';
 import { type AuthedCtx, withTx } from '../../platform/context.ts';
-import { badRequest, conflict, notFound } from '../../platform/errors.ts';
+import { badRequest, notFound } from '../../platform/errors.ts';
 import { can, requirePermission } from '../../platform/permissions.ts';
 import { updateVersioned } from '../../platform/versioned.ts';
 import type { Priority, TicketType } from './tables.ts';
