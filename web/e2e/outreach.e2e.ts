@@ -6,6 +6,7 @@
 // refused, no answer, busy, wrong number, unreachable with a reason) and the live progress page shows it all.
 // Starting asks first with the server's count ("将发送 1,000 条短信"); the supervisor pauses and resumes; the
 // required question blocks a connected call without its answer; after each outcome the next contact comes up.
+import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -180,6 +181,18 @@ describe('outreach: SMS then calls', () => {
         (m) => m.content.includes(customers[0].name) || customers.some((c) => m.content.includes(c.name)),
       ),
     ).toBe(true);
+    // The gateway reports one text undelivered (a signed delivery report, as global-setup's gateway would send):
+    // the progress page lists it with the reason in the reader's language.
+    const first = fs.readdirSync(inject('smsDir')).find((f) => f === '1.json')!;
+    const { extno } = JSON.parse(fs.readFileSync(path.join(inject('smsDir'), first), 'utf8')) as {
+      extno: string;
+    };
+    const report = { msgid: 'm1', extno, status: 'UNDELIV', timestamp: String(Date.now()) };
+    const sign = createHmac('sha256', 'e2e-sms-secret-0123456789')
+      .update([report.msgid, report.extno, report.status, report.timestamp].join('\n'))
+      .digest('hex');
+    expect(await api(sup, 'POST', '/api/sms/reports', { ...report, sign })).toMatchObject({ updated: true });
+    await sup.getByTestId('failed-reason').filter({ hasText: '运营商未能送达' }).waitFor({ timeout: 20_000 });
 
     // Fifty customers call in after the text: they have responded and drop out of the call step.
     const responders = customers;
