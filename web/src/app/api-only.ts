@@ -23,8 +23,5 @@ export const NO_SCREEN_YET: Record<string, string> = {
   'POST /api/callbacks/rules': TO_BUILD,
   'POST /api/callbacks/rules/{id}/draw': TO_BUILD,
   'POST /api/callbacks/rules/{id}/generate': TO_BUILD,
-  'POST /api/campaigns/{id}/pause': TO_BUILD,
-  'POST /api/campaigns/{id}/resume': TO_BUILD,
-  'POST /api/campaigns/{id}/stop': TO_BUILD,
   'PUT /api/sms/opt-out/{customerId}': TO_BUILD,
 };
