@@ -175,7 +175,8 @@ export function dateOnly(d: Date): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
-function columns(v: CustomerValues) {
+/** A customer's values as the columns of its row. */
+export function customerColumns(v: CustomerValues) {
   return {
     ...v,
     status: v.status as CustomerStatus,
@@ -188,7 +189,7 @@ function columns(v: CustomerValues) {
 export async function insertCustomer(ctx: Ctx, v: CustomerValues) {
   return ctx.db
     .insertInto('customers')
-    .values({ ...columns(v), created_by: ctx.actor?.id ?? null, updated_by: ctx.actor?.id ?? null })
+    .values({ ...customerColumns(v), created_by: ctx.actor?.id ?? null, updated_by: ctx.actor?.id ?? null })
     .returning(['id'])
     .executeTakeFirstOrThrow();
 }
@@ -197,7 +198,7 @@ export async function updateCustomerRow(ctx: Ctx, id: number, v: CustomerValues)
   await ctx.db
     .updateTable('customers')
     .set({
-      ...columns(v),
+      ...customerColumns(v),
       updated_by: ctx.actor?.id ?? null,
       updated_at: sql`now()`,
       version: sql`version + 1`,

@@ -2,27 +2,29 @@
 // reveal personal data (audited), and the upsert-by-code write path the importer uses.
 import { audit } from '../../platform/audit.ts';
 import type { AuthedCtx } from '../../platform/context.ts';
-import { AppError, badRequest, conflict, forbidden } from '../../platform/errors.ts';
+import { badRequest, conflict, forbidden } from '../../platform/errors.ts';
 import { assertInScope, can, requirePermission } from '../../platform/permissions.ts';
 import { decodeCursor, encodeCursor } from '../../platform/schemas.ts';
+import { updateVersioned } from '../../platform/versioned.ts';
 import { type CustomFieldDef, loadCustomFields } from './custom-fields.ts';
 import { canSeePii, maskField, maskPii, maskValue, type PiiKind } from './mask.ts';
 import { type ContactValues, type CustomerValues, FIELD_COLUMNS, prepareCustomer } from './prepare.ts';
 import {
   assertCustomerVisible,
   type ContactRow,
+  CUSTOMER_COLUMNS,
   type CustomerRow,
   contactsOf,
+  customerColumns,
   dateOnly,
   findCustomer,
   type HistoryRow,
   insertCustomer,
   insertHistory,
   inTx,
-  lockCustomer,
+  type lockCustomer,
   replaceContacts,
   rowValues,
-  updateCustomerRow,
 } from './repo.ts';
 import type { TCustomerCreate, TCustomerInput, TCustomerPatch } from './schema.ts';
 
@@ -263,52 +265,79 @@ function keepMaskedValues(
 }
 
 /**
- * Applies a change to a locked customer inside a transaction: validation, references, row, contacts, history
- * (one row per changed field) and audit. Returns whether anything changed.
+ * Changes a customer inside a transaction through updateVersioned: the row locked (a stale `version` answers 409
+ * VERSION_CONFLICT with the fresh record; `undefined` skips the check), validation, references, row, contacts,
+ * history (one row per changed field) and audit. Returns whether anything changed.
  */
 async function applyChange(
   tx: AuthedCtx,
-  before: CustomerRow | Awaited<ReturnType<typeof lockCustomer>>,
+  id: number,
+  version: number | undefined,
   input: TCustomerInput,
   defs: CustomFieldDef[],
 ): Promise<boolean> {
-  if (before.status === 'merged')
-    throw conflict('CUSTOMER_MERGED', 'This customer was merged into another; change the survivor instead', {
-      mergedIntoId: before.merged_into_id,
-    });
-  const beforeValues = rowValues(before);
-  const beforeContacts = await contactsOf(tx, [before.id]);
-  input = keepMaskedValues(tx.actor, input, beforeValues, beforeContacts);
-  const { values, contacts, errors } = prepareCustomer(input, beforeValues, defs, {
-    branchId: before.branch_id,
+  let change:
+    | { values: CustomerValues; contacts: ContactValues[] | undefined; rows: HistoryRow[] }
+    | undefined;
+  const { changed } = await updateVersioned(tx, {
+    table: 'customers',
+    id,
+    version,
+    columns: CUSTOMER_COLUMNS,
+    branchScope: { actor: tx.actor, column: 'customers.branch_id' },
+    notFound: ['CUSTOMER_NOT_FOUND', 'Customer not found'],
+    conflict: {
+      message: 'Someone else changed this customer; reload and try again',
+      current: async (before) =>
+        customerOut(tx.actor, { ...before, owner_name: null } as CustomerRow, await contactsOf(tx, [id])),
+    },
+    patch: async (locked) => {
+      const before = locked as unknown as Awaited<ReturnType<typeof lockCustomer>>;
+      if (before.status === 'merged')
+        throw conflict(
+          'CUSTOMER_MERGED',
+          'This customer was merged into another; change the survivor instead',
+          {
+            mergedIntoId: before.merged_into_id,
+          },
+        );
+      const beforeValues = rowValues(before);
+      const beforeContacts = await contactsOf(tx, [before.id]);
+      const kept = keepMaskedValues(tx.actor, input, beforeValues, beforeContacts);
+      const { values, contacts, errors } = prepareCustomer(kept, beforeValues, defs, {
+        branchId: before.branch_id,
+      });
+      if (Object.keys(errors).length) fail(errors);
+      if (values.code !== beforeValues.code) {
+        const taken = await tx.db
+          .selectFrom('customers')
+          .select('id')
+          .where('code', '=', values.code)
+          .executeTakeFirst();
+        if (taken) throw conflict('CUSTOMER_CODE_TAKEN', 'A customer with this code exists');
+      }
+      const s0 = snapshot(beforeValues, contacts ? beforeContacts : undefined);
+      const s1 = snapshot(values, contacts);
+      const rows = changes(s0, s1);
+      if (rows.length === 0) return null;
+      await checkReferences(tx, values, beforeValues);
+      change = { values, contacts, rows };
+      return { ...customerColumns(values), updated_by: tx.actor.id };
+    },
+    audit: {
+      action: 'customer.updated',
+      entity: 'customer',
+      branchId: () => change!.values.branch_id,
+      record: () => {
+        const masked = (side: 'old_value' | 'new_value') =>
+          Object.fromEntries(change!.rows.map((r) => [r.field, maskHistoryValue(null, r.field, r[side])]));
+        return { before: masked('old_value'), after: masked('new_value') };
+      },
+    },
   });
-  if (Object.keys(errors).length) fail(errors);
-  if (values.code !== beforeValues.code) {
-    const taken = await tx.db
-      .selectFrom('customers')
-      .select('id')
-      .where('code', '=', values.code)
-      .executeTakeFirst();
-    if (taken) throw conflict('CUSTOMER_CODE_TAKEN', 'A customer with this code exists');
-  }
-  const s0 = snapshot(beforeValues, contacts ? beforeContacts : undefined);
-  const s1 = snapshot(values, contacts);
-  const rows = changes(s0, s1);
-  if (rows.length === 0) return false;
-  await checkReferences(tx, values, beforeValues);
-  await updateCustomerRow(tx, before.id, values);
-  if (contacts) await replaceContacts(tx, before.id, contacts);
-  await insertHistory(tx, before.id, rows);
-  const masked = (side: 'old_value' | 'new_value') =>
-    Object.fromEntries(rows.map((r) => [r.field, maskHistoryValue(null, r.field, r[side])]));
-  await audit(tx, {
-    action: 'customer.updated',
-    entity: 'customer',
-    entityId: before.id,
-    branchId: values.branch_id,
-    before: masked('old_value'),
-    after: masked('new_value'),
-  });
+  if (!changed || !change) return false;
+  if (change.contacts) await replaceContacts(tx, id, change.contacts);
+  await insertHistory(tx, id, change.rows);
   return true;
 }
 
@@ -317,25 +346,7 @@ export async function updateCustomer(ctx: AuthedCtx, id: number, input: TCustome
   requirePermission(ctx.actor, 'customer.write');
   const defs = await loadCustomFields(ctx);
   const { version, ...patch } = input;
-  await inTx(ctx, async (tx) => {
-    const before = await lockCustomer(tx, id);
-    if (before.version !== version) {
-      throw new AppError(
-        'VERSION_CONFLICT',
-        409,
-        'Someone else changed this customer; reload and try again',
-        undefined,
-        {
-          current: customerOut(
-            ctx.actor,
-            { ...before, owner_name: null } as CustomerRow,
-            await contactsOf(tx, [id]),
-          ),
-        },
-      );
-    }
-    await applyChange(tx, before, patch, defs);
-  });
+  await inTx(ctx, (tx) => applyChange(tx, id, version, patch, defs));
   return freshOut(ctx, id);
 }
 
@@ -368,9 +379,8 @@ export async function upsertCustomerByCode(
     const scope =
       ctx.actor.permissions.has('scope.all_branches') || existing.branch_id === ctx.actor.branchId;
     if (!scope) throw conflict('CUSTOMER_CODE_TAKEN', 'A customer with this code exists in another branch');
-    const before = await lockCustomer(tx, existing.id);
     const { code: _c, ...patch } = input;
-    const changed = await applyChange(tx, before, patch, defs);
+    const changed = await applyChange(tx, existing.id, undefined, patch, defs);
     return { action: changed ? ('updated' as const) : ('unchanged' as const), id: existing.id };
   });
 }
