@@ -8,6 +8,7 @@ import { type AuthedCtx, withTx } from '../../platform/context.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { branchScope, requirePermission, scopeToBranch } from '../../platform/permissions.ts';
 import { localToday } from '../../platform/time.ts';
+import { updateVersioned } from '../../platform/versioned.ts';
 import { recordInteraction } from '../customers/index.ts';
 import { assertCustomerVisible } from '../customers/repo.ts';
 import { createTask } from '../tasks/service.ts';
@@ -171,6 +172,16 @@ export async function planVisit(ctx: AuthedCtx, input: VisitInput) {
   return getVisit(ctx, id);
 }
 
+/** A visit's locked write through updateVersioned: the caller's branches only; a visit carries no client version. */
+const visitRecord = (ctx: AuthedCtx, id: number) => ({
+  table: 'visits' as const,
+  id,
+  version: undefined,
+  branchScope: { actor: ctx.actor, column: 'visits.branch_id' },
+  notFound: ['VISIT_NOT_FOUND', 'Visit not found'] as [string, string],
+  conflict: { message: 'Someone else changed this visit; reload and try again' },
+});
+
 async function lockVisit(ctx: AuthedCtx, id: number) {
   const v = await scopeToBranch(
     ctx.db.selectFrom('visits').selectAll().where('id', '=', id).forUpdate(),
@@ -192,27 +203,24 @@ export async function checkIn(
       lng: 'LOCATION_INVALID',
     });
   await withTx(ctx, async (tx) => {
-    const v = await lockVisit(tx as AuthedCtx, id);
-    if (v.status !== 'planned') throw conflict('VISIT_NOT_PLANNED', `The visit is ${v.status}`);
-    await tx.db
-      .updateTable('visits')
-      .set({
-        status: 'checked_in',
-        checked_in_at: new Date(),
-        check_in_lat: input.lat ?? null,
-        check_in_lng: input.lng ?? null,
-        check_in_accuracy: input.accuracy ?? null,
-        updated_at: sql`now()`,
-        version: sql`version + 1`,
-      })
-      .where('id', '=', id)
-      .execute();
-    await audit(tx, {
-      action: 'visit.checked_in',
-      entity: 'visit',
-      entityId: id,
-      branchId: v.branch_id,
-      after: { lat: input.lat ?? null, lng: input.lng ?? null },
+    await updateVersioned(tx, {
+      ...visitRecord(ctx, id),
+      patch: (v) => {
+        if (v.status !== 'planned') throw conflict('VISIT_NOT_PLANNED', `The visit is ${v.status}`);
+        return {
+          status: 'checked_in' as const,
+          checked_in_at: new Date(),
+          check_in_lat: input.lat ?? null,
+          check_in_lng: input.lng ?? null,
+          check_in_accuracy: input.accuracy ?? null,
+        };
+      },
+      audit: {
+        action: 'visit.checked_in',
+        entity: 'visit',
+        branchId: (v) => v.branch_id,
+        record: () => ({ after: { lat: input.lat ?? null, lng: input.lng ?? null } }),
+      },
     });
   });
   return getVisit(ctx, id);
@@ -285,21 +293,22 @@ export async function completeVisit(
 export async function cancelVisit(ctx: AuthedCtx, id: number, input: { reason?: string | null }) {
   requirePermission(ctx.actor, 'visit.write');
   await withTx(ctx, async (tx) => {
-    const v = await lockVisit(tx as AuthedCtx, id);
-    if (v.status === 'done' || v.status === 'cancelled')
-      throw conflict('VISIT_CLOSED', `The visit is ${v.status}`);
-    await tx.db
-      .updateTable('visits')
-      .set({ status: 'cancelled', updated_at: sql`now()`, version: sql`version + 1` })
-      .where('id', '=', id)
-      .execute();
-    await audit(tx, {
-      action: 'visit.cancelled',
-      entity: 'visit',
-      entityId: id,
-      branchId: v.branch_id,
-      before: { status: v.status },
-      after: { status: 'cancelled', reason: input.reason ?? null },
+    await updateVersioned(tx, {
+      ...visitRecord(ctx, id),
+      patch: (v) => {
+        if (v.status === 'done' || v.status === 'cancelled')
+          throw conflict('VISIT_CLOSED', `The visit is ${v.status}`);
+        return { status: 'cancelled' as const };
+      },
+      audit: {
+        action: 'visit.cancelled',
+        entity: 'visit',
+        branchId: (v) => v.branch_id,
+        record: (v) => ({
+          before: { status: v.status },
+          after: { status: 'cancelled', reason: input.reason ?? null },
+        }),
+      },
     });
   });
   return getVisit(ctx, id);
