@@ -32,9 +32,9 @@ export type UpdateVersioned<T extends VersionedTable> = {
   notFound: [code: string, message: string];
   /**
    * The 409 of a stale version: its message and what it carries as `current` (the row's version by default; a
-   * function gives e.g. the record as the API shows it; `null` sends no details).
+   * function gives e.g. the record as the API shows it; `null` sends no details). Needed only with a `version`.
    */
-  conflict: { message: string; current?: ((row: VersionedRow<T>) => MaybePromise<unknown>) | null };
+  conflict?: { message: string; current?: ((row: VersionedRow<T>) => MaybePromise<unknown>) | null };
   /**
    * The change, from the locked row. Checks that need the row run here and throw; `updated_at` is set to now()
    * unless given. Returning null changes nothing (no update, no bump, no audit row).
@@ -77,13 +77,9 @@ export async function updateVersioned<T extends VersionedTable>(
   if (!before) throw notFound(...o.notFound);
   const seen = (before as { version: number }).version;
   if (o.version !== undefined && seen !== o.version) {
-    const current =
-      o.conflict.current === undefined ? seen : o.conflict.current && (await o.conflict.current(before));
-    throw conflict(
-      'VERSION_CONFLICT',
-      o.conflict.message,
-      o.conflict.current === null ? undefined : { current },
-    );
+    const c = o.conflict ?? { message: 'Someone else changed this record; reload and try again' };
+    const current = c.current === undefined ? seen : c.current && (await c.current(before));
+    throw conflict('VERSION_CONFLICT', c.message, c.current === null ? undefined : { current });
   }
   const patch = await o.patch(before);
   if (!patch) return { before, after: before, changed: false };
