@@ -179,7 +179,6 @@ const visitRecord = (ctx: AuthedCtx, id: number) => ({
   version: undefined,
   branchScope: { actor: ctx.actor, column: 'visits.branch_id' },
   notFound: ['VISIT_NOT_FOUND', 'Visit not found'] as [string, string],
-  conflict: { message: 'Someone else changed this visit; reload and try again' },
 });
 
 async function lockVisit(ctx: AuthedCtx, id: number) {
