@@ -1,10 +1,10 @@
 // Flags on the customer set outside the customer form: the campaign-text opt-out (what the customer agreed to
 // receive; risk notices are sent regardless) and the key-customer flag (one-to-one service by the owner).
-import { sql } from 'kysely';
 import { audit } from '../../platform/audit.ts';
 import type { AuthedCtx } from '../../platform/context.ts';
 import { requirePermission } from '../../platform/permissions.ts';
-import { assertCustomerVisible, insertHistory, inTx, lockCustomer } from './repo.ts';
+import { updateVersioned } from '../../platform/versioned.ts';
+import { assertCustomerVisible, insertHistory, inTx } from './repo.ts';
 
 /** Sets whether the customer receives campaign texts; audited with before and after. */
 export async function setSmsOptOut(ctx: AuthedCtx, customerId: number, optOut: boolean) {
@@ -34,34 +34,26 @@ export async function setSmsOptOut(ctx: AuthedCtx, customerId: number, optOut: b
 export async function setKeyCustomer(ctx: AuthedCtx, customerId: number, keyCustomer: boolean) {
   requirePermission(ctx.actor, 'customer.write');
   return inTx(ctx, async (tx) => {
-    const c = await lockCustomer(tx, customerId);
-    const before = await tx.db
-      .selectFrom('customers')
-      .select('key_customer')
-      .where('id', '=', customerId)
-      .executeTakeFirstOrThrow();
-    const was = before.key_customer;
-    if (was !== keyCustomer) {
-      await tx.db
-        .updateTable('customers')
-        .set({
-          key_customer: keyCustomer,
-          updated_at: sql`now()`,
-          updated_by: ctx.actor.id,
-          version: sql`version + 1`,
-        })
-        .where('id', '=', customerId)
-        .execute();
-      await insertHistory(tx, customerId, [{ field: 'keyCustomer', old_value: was, new_value: keyCustomer }]);
-      await audit(tx, {
+    const { changed, before } = await updateVersioned(tx, {
+      table: 'customers',
+      id: customerId,
+      version: undefined,
+      columns: ['id', 'branch_id', 'key_customer'],
+      branchScope: { actor: ctx.actor, column: 'customers.branch_id' },
+      notFound: ['CUSTOMER_NOT_FOUND', 'Customer not found'],
+      patch: (c) =>
+        c.key_customer === keyCustomer ? null : { key_customer: keyCustomer, updated_by: ctx.actor.id },
+      audit: {
         action: 'customer.key_customer',
         entity: 'customer',
-        entityId: customerId,
-        branchId: c.branch_id,
-        before: { keyCustomer: was },
-        after: { keyCustomer },
-      });
-    }
+        branchId: (c) => c.branch_id,
+        record: (c) => ({ before: { keyCustomer: c.key_customer }, after: { keyCustomer } }),
+      },
+    });
+    if (changed)
+      await insertHistory(tx, customerId, [
+        { field: 'keyCustomer', old_value: before.key_customer, new_value: keyCustomer },
+      ]);
     return { customerId, keyCustomer };
   });
 }
