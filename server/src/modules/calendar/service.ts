@@ -183,37 +183,47 @@ export async function setCalendarYear(ctx: AuthedCtx, id: number, year: number, 
     if (d.hours) checkHours(d.hours, `days.${i}.hours`);
   });
   return withTx(ctx, async (tx) => {
-    const cal = await tx.db
-      .selectFrom('calendars')
-      .select('id')
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!cal) throw notFound('CALENDAR_NOT_FOUND', 'Calendar not found');
-    const before = await listCalendarDays(tx as AuthedCtx, id, year);
-    await tx.db
-      .deleteFrom('calendar_days')
-      .where('calendar_id', '=', id)
-      .where(sql`extract(year from day)`, '=', year)
-      .execute();
-    if (days.length)
-      await tx.db
-        .insertInto('calendar_days')
-        .values(
-          days.map((d) => ({
-            calendar_id: id,
-            day: d.day,
-            kind: d.kind,
-            name: d.name ?? null,
-            hours: d.hours ? JSON.stringify(d.hours) : null,
-          })),
-        )
-        .execute();
-    await tx.db
-      .updateTable('calendars')
-      .set({ updated_at: sql`now()`, version: sql`version + 1` })
-      .where('id', '=', id)
-      .execute();
+    let before: Awaited<ReturnType<typeof listCalendarDays>> = [];
+    let after: typeof before = [];
+    await updateVersioned(tx, {
+      table: 'calendars',
+      id,
+      version: undefined,
+      columns: ['id'],
+      notFound: ['CALENDAR_NOT_FOUND', 'Calendar not found'],
+      // The year's days are rows of their own; the calendar row only takes the new version.
+      patch: async () => {
+        before = await listCalendarDays(tx as AuthedCtx, id, year);
+        await tx.db
+          .deleteFrom('calendar_days')
+          .where('calendar_id', '=', id)
+          .where(sql`extract(year from day)`, '=', year)
+          .execute();
+        if (days.length)
+          await tx.db
+            .insertInto('calendar_days')
+            .values(
+              days.map((d) => ({
+                calendar_id: id,
+                day: d.day,
+                kind: d.kind,
+                name: d.name ?? null,
+                hours: d.hours ? JSON.stringify(d.hours) : null,
+              })),
+            )
+            .execute();
+        return {};
+      },
+      audit: {
+        action: 'calendar.year.set',
+        entity: 'calendar',
+        meta: { year },
+        record: async () => {
+          after = await listCalendarDays(tx as AuthedCtx, id, year);
+          return { before, after };
+        },
+      },
+    });
     // An empty list is no arrangement: the year falls back to the statutory holidays (and stays provisional).
     if (days.length)
       await tx.db
@@ -228,15 +238,6 @@ export async function setCalendarYear(ctx: AuthedCtx, id: number, year: number, 
         .where('year', '=', year)
         .execute();
     for (const fn of yearSavedListeners) await fn(tx.db, { calendarId: id, year });
-    const after = await listCalendarDays(tx as AuthedCtx, id, year);
-    await audit(tx, {
-      action: 'calendar.year.set',
-      entity: 'calendar',
-      entityId: id,
-      before,
-      after,
-      meta: { year },
-    });
     return after;
   });
 }
