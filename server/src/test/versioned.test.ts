@@ -14,7 +14,8 @@ const srcDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  */
 const NOT_YET: Record<string, string> = {
   'modules/segments/service.ts': 'being edited by another change this session',
-  'modules/tickets/service.ts': 'being edited by another change this session (uncommitted work in the tree)',
+  'modules/tickets/service.ts':
+    'being edited by another change this session; its lockForWrite (by ticket visibility) and bump() serve ~16 writes',
 };
 
 // `version: sql\`version + 1\``, `version = c.version + 1`, `version: before.version + 1`
