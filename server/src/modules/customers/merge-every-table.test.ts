@@ -59,13 +59,12 @@ const checkedValues = async (table: string) => {
       select pg_get_constraintdef(k.oid) as def from pg_constraint k join pg_class cl on cl.oid = k.conrelid
        where k.contype = 'c' and cl.relname = ${table}`.execute(t.db)
   ).rows.map((r) => r.def);
+  // A list of allowed values wins over an equality inside a rule tying two columns (`(kind = 'x') = (y is not
+  // null)`), whatever order the catalogue gives the constraints in; the first value of a list is taken.
   const out = new Map<string, string>();
-  for (const def of defs) {
-    const m =
-      /\(+\(?([a-z_]+)\)?(?:::text)? = ANY \(+ARRAY\['([^']*)'/.exec(def) ??
-      /\(+([a-z_]+) = '([^']*)'/.exec(def);
-    if (m && !out.has(m[1])) out.set(m[1], m[2]);
-  }
+  const lists = defs.map((d) => /\(+\(?([a-z_]+)\)?(?:::text)? = ANY \(+ARRAY\['([^']*)'/.exec(d));
+  const equalities = defs.map((d) => /^CHECK \(+([a-z_]+) = '([^']*)'::text\)+$/.exec(d));
+  for (const m of [...lists, ...equalities]) if (m && !out.has(m[1])) out.set(m[1], m[2]);
   return out;
 };
 
