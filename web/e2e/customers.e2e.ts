@@ -211,11 +211,15 @@ describe('Customers journey', () => {
     await page.mouse.move(0, 0);
     await screenshot(page, 'customers-page');
 
-    // a file type that is not allowed gets a clear message
+    // a file type that is not allowed (active content: a web page, whatever it claims to be) gets a clear message
     await page
       .getByTestId('attachments')
       .locator('input[type=file]')
-      .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+      .setInputFiles({
+        name: 'notes.png',
+        mimeType: 'image/png',
+        buffer: Buffer.from('<!doctype html><html><body><script>alert(1)</script></body></html>'),
+      });
     await page.locator('.ant-message').getByText('不支持该文件类型').waitFor();
   });
 

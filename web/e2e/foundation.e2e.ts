@@ -125,9 +125,16 @@ describe('Foundation journey', () => {
     await page.getByTestId('side-menu').getByText('Administration').waitFor();
     const who = await me(page);
     expect(who.locale).toBe('en');
-    // user-entered data (names of the person and the branch) stays as entered; everything else is English
+    // user-entered data (names of the person, the branch, the business calendar a warning names) stays as
+    // entered; everything else is English
+    const calendars = await page.evaluate(
+      async () => (await (await fetch('/api/calendars')).json()) as { name: string }[],
+    );
     const strip = (s: string) =>
-      [who.displayName, who.branch.name, who.department.name].reduce((acc, d) => acc.replaceAll(d, ''), s);
+      [who.displayName, who.branch.name, who.department.name, ...calendars.map((c) => c.name)].reduce(
+        (acc, d) => acc.replaceAll(d, ''),
+        s,
+      );
     const menu = await menuText(page);
     const header = await headerText(page);
     for (const s of [
