@@ -61,17 +61,6 @@ export function scopeSql(actor: Actor, column: string): RawBuilder<boolean> {
   return scope === 'all' ? sql<boolean>`true` : sql<boolean>`${sql.ref(column)} = any(${scope}::bigint[])`;
 }
 
-/**
- * Who gets a generated task (tasks need an assignee or a department desk): the customer's owner, else an active
- * supervisor of the branch; `taskDeskSql` gives the customer-service desk when neither exists.
- */
-export const taskAssigneeSql = (owner: RawBuilder<unknown>, branch: RawBuilder<unknown>) =>
-  sql`coalesce(${owner}, (select u.id from users u join user_roles ur on ur.user_id = u.id join roles r on r.id = ur.role_id
-                          where r.code = 'supervisor' and u.status = 'active' and u.branch_id = ${branch}
-                          order by u.id limit 1))`;
-export const taskDeskSql = (assignee: RawBuilder<unknown>) =>
-  sql`case when ${assignee} is null then (select id from departments order by (code = 'CS') desc, id limit 1) end`;
-
 /** Start of the current quota period (the week in the firm's time zone, or the whole campaign). */
 const periodStart = (period: string) =>
   period === 'week'
