@@ -11,9 +11,13 @@ import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { defineJob } from '../../platform/jobs.ts';
 import { requirePermission, scopeToBranch } from '../../platform/permissions.ts';
 import { timeZone, zoneSql } from '../../platform/time.ts';
-import { addBusinessDays, type CalendarSpec } from '../calendar/engine.ts';
-import { defaultCalendarId, loadCalendarSpec } from '../calendar/service.ts';
-import { scopeSql } from '../campaigns/service.ts';
+import {
+  addBusinessDays,
+  type CalendarSpec,
+  defaultCalendarId,
+  loadCalendarSpec,
+} from '../calendar/index.ts';
+import { scopeSql } from '../campaigns/index.ts';
 import { recordInteraction } from '../customers/index.ts';
 import { closeGeneratedTasks, createGeneratedTasks } from '../tasks/index.ts';
 

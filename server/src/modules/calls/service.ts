@@ -7,10 +7,10 @@ import { audit } from '../../platform/audit.ts';
 import type { AuthedCtx } from '../../platform/context.ts';
 import { badRequest } from '../../platform/errors.ts';
 import { requirePermission } from '../../platform/permissions.ts';
-import { callbackToDial } from '../callbacks/service.ts';
-import { campaignCallToDial } from '../campaigns/service.ts';
+import { callbackToDial } from '../callbacks/index.ts';
+import { campaignCallToDial } from '../campaigns/index.ts';
 import { type DialContact, type DialNumber, numberToDial } from '../customers/index.ts';
-import { ticketToCall } from '../tickets/service.ts';
+import { ticketToCall } from '../tickets/index.ts';
 
 export const CALL_PURPOSES = ['campaign', 'ticket', 'callback'] as const;
 

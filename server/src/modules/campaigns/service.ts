@@ -16,10 +16,8 @@ import {
   scopeToBranch,
 } from '../../platform/permissions.ts';
 import { localNow, zoneSql } from '../../platform/time.ts';
-import { recordInteraction } from '../customers/index.ts';
-import { maskPii } from '../customers/mask.ts';
-import { customerSearchQuery } from '../customers/search.ts';
-import { segmentCustomerQuery } from '../segments/service.ts';
+import { customerSearchQuery, maskPii, recordInteraction } from '../customers/index.ts';
+import { segmentCustomerQuery } from '../segments/index.ts';
 import { checkPlaceholders } from './sms.ts';
 import type { CallOutcome, CampaignQuestion } from './tables.ts';
 

@@ -13,7 +13,7 @@ import { audit } from '../../platform/audit.ts';
 import { type AuthedCtx, systemCtx } from '../../platform/context.ts';
 import { defineJob } from '../../platform/jobs.ts';
 import { requirePermission } from '../../platform/permissions.ts';
-import { segmentCustomerQueryForSystem } from '../segments/service.ts';
+import { segmentCustomerQueryForSystem } from '../segments/index.ts';
 import { createGeneratedTasks } from '../tasks/index.ts';
 import { periodOf } from './periods.ts';
 

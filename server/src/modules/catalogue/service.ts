@@ -6,8 +6,8 @@ import { type AuthedCtx, withTx } from '../../platform/context.ts';
 import { badRequest, notFound } from '../../platform/errors.ts';
 import { requirePermission } from '../../platform/permissions.ts';
 import { updateVersioned } from '../../platform/versioned.ts';
-import { assertCustomerVisible } from '../customers/repo.ts';
-import { segmentCustomerQuery } from '../segments/service.ts';
+import { assertCustomerVisible } from '../customers/index.ts';
+import { segmentCustomerQuery } from '../segments/index.ts';
 import { periodOf } from './periods.ts';
 import type { Frequency } from './tables.ts';
 

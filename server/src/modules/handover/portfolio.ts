@@ -6,8 +6,8 @@ import { audit } from '../../platform/audit.ts';
 import { type AuthedCtx, withTx } from '../../platform/context.ts';
 import { notFound } from '../../platform/errors.ts';
 import { branchScope, requirePermission } from '../../platform/permissions.ts';
-import { insertHistory, lockCustomer } from '../customers/repo.ts';
-import { END_OF_WEEK } from '../tasks/service.ts';
+import { insertHistory, lockCustomer } from '../customers/index.ts';
+import { END_OF_WEEK } from '../tasks/index.ts';
 
 export async function managerPortfolio(ctx: AuthedCtx, managerId: number) {
   requirePermission(ctx.actor, 'customer.read');

@@ -15,9 +15,7 @@ import { badRequest } from '../../platform/errors.ts';
 import { defineJob } from '../../platform/jobs.ts';
 import { branchScope, requirePermission } from '../../platform/permissions.ts';
 import { localNow } from '../../platform/time.ts';
-import { csvLine, UTF8_BOM } from '../customers/import/csv-write.ts';
-import { headerKey } from '../customers/import/fields.ts';
-import { FileFormatError, readRecords } from '../customers/import/read.ts';
+import { csvLine, FileFormatError, headerKey, readRecords, UTF8_BOM } from '../customers/index.ts';
 
 export type MetricRow = {
   customerCode: string;
@@ -282,7 +280,7 @@ export async function importMetrics(ctx: AuthedCtx, fileName: string, source: Re
 
 export async function customerMetrics(ctx: AuthedCtx, customerId: number) {
   requirePermission(ctx.actor, 'customer.read');
-  const { assertCustomerVisible } = await import('../customers/repo.ts');
+  const { assertCustomerVisible } = await import('../customers/index.ts');
   await assertCustomerVisible(ctx, customerId);
   const [periods, current] = await Promise.all([
     ctx.db

@@ -15,10 +15,9 @@ import { createMailTransport } from '../../platform/mail.ts';
 import { requirePermission, scopeToBranch } from '../../platform/permissions.ts';
 import { normaliseMobile } from '../../platform/sms.ts';
 import { queueNoticeSms } from '../campaigns/index.ts';
-import { recordInteraction } from '../customers/index.ts';
-import { assertCustomerVisible } from '../customers/repo.ts';
+import { assertCustomerVisible, recordInteraction } from '../customers/index.ts';
 import { closeGeneratedTasks, createGeneratedTasks } from '../tasks/index.ts';
-import { publicBaseUrl } from '../tickets/mail.ts';
+import { publicBaseUrl } from '../tickets/index.ts';
 
 export type NoticeKind = 'margin_call' | 'forced_liquidation' | 'risk_warning' | 'other';
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);

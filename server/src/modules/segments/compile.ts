@@ -5,9 +5,8 @@
 import { type Expression, type ExpressionBuilder, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
 import { named } from '../../platform/schemas.ts';
-import type { CustomFieldDef } from '../customers/custom-fields.ts';
-import { FILTER_OPS } from '../customers/schema.ts';
-import { compileFilter } from '../customers/search.ts';
+import type { CustomFieldDef } from '../customers/index.ts';
+import { compileFilter, FILTER_OPS } from '../customers/index.ts';
 
 export type RuleLeaf = { field: string; op: (typeof FILTER_OPS)[number]; value?: unknown };
 export type RuleGroup = { op: 'and' | 'or'; rules: RuleNode[] };

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
 import { commonErrors, named, ZId, ZIdParams, ZLimit, ZOk } from '../../platform/schemas.ts';
-import { ZCustomerPage } from '../customers/schema.ts';
+import { ZCustomerPage } from '../customers/index.ts';
 import { ZRule } from './compile.ts';
 import {
   addMembers,

@@ -10,9 +10,13 @@ import { type AuthedCtx, type Ctx, withTx } from '../../platform/context.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { type Actor, branchScope, requirePermission } from '../../platform/permissions.ts';
 import { decodeCursor, encodeCursor } from '../../platform/schemas.ts';
-import { type CustomFieldDef, loadCustomFields } from '../customers/custom-fields.ts';
-import { SUMMARY_COLUMNS, scopedCustomers } from '../customers/repo.ts';
-import { customerSummaryOut } from '../customers/service.ts';
+import {
+  type CustomFieldDef,
+  customerSummaryOut,
+  loadCustomFields,
+  SUMMARY_COLUMNS,
+  scopedCustomers,
+} from '../customers/index.ts';
 import { checkRule, compileRule, RuleError, type RuleGroup, usesMetrics } from './compile.ts';
 
 /** Live counts stop here, so a count never scans more than this many matches. */

@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import { audit } from '../../platform/audit.ts';
 import type { AuthedCtx } from '../../platform/context.ts';
-import { type MergeStep, registerCustomerMerge } from '../customers/merge.ts';
+import { type MergeStep, registerCustomerMerge } from '../customers/index.ts';
 
 /** Copies the suitability records of `fromIds` onto `toId` for merge `mergeId`; returns the rows written per table. */
 export async function carryOverOnMerge(tx: AuthedCtx, { mergeId, fromIds, toId, toBranchId }: MergeStep) {

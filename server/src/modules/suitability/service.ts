@@ -15,7 +15,7 @@ import { type AuthedCtx, withTx } from '../../platform/context.ts';
 import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { defineJob } from '../../platform/jobs.ts';
 import { requirePermission, scopeToBranch } from '../../platform/permissions.ts';
-import { assertCustomerVisible } from '../customers/repo.ts';
+import { assertCustomerVisible } from '../customers/index.ts';
 import { createGeneratedTasks } from '../tasks/index.ts';
 import type { Band, Level, QQuestion, RiskLevel } from './tables.ts';
 

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { defineJob, enqueue } from '../../platform/jobs.ts';
-import { arrangementWarnings, defaultCalendarId, onCalendarYearSaved } from '../calendar/service.ts';
+import { arrangementWarnings, defaultCalendarId, onCalendarYearSaved } from '../calendar/index.ts';
 import { recomputeTargets } from './sla.ts';
 
 type Db = Ctx['db'] | Database;

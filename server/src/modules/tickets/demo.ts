@@ -4,7 +4,7 @@
 import type { Database } from '../../db/index.ts';
 import { demoSteps } from '../../demo/index.ts';
 import { loadActor } from '../../platform/auth.ts';
-import { demoCalendar } from '../calendar/demo.ts';
+import { demoCalendar } from '../calendar/index.ts';
 import { addMessage, createTicket, transferTicket, updateComplaint } from './service.ts';
 
 export async function demoServiceDesk(db: Database) {

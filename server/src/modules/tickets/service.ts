@@ -17,7 +17,7 @@ import {
 import { decodeCursor, encodeCursor } from '../../platform/schemas.ts';
 import { localDateTime, localToday, zoneSql } from '../../platform/time.ts';
 import { deleteViewOf, listViewsOf, recordInteraction, saveViewOf } from '../customers/index.ts';
-import { renderTemplate } from '../kb/service.ts';
+import { renderTemplate } from '../kb/index.ts';
 import { createRatingToken, publicBaseUrl, queueTicketEmail } from './mail.ts';
 import { notify } from './notify.ts';
 import { initTargets, matchPolicy, recomputeTargets, targetState } from './sla.ts';

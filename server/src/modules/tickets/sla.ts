@@ -14,12 +14,13 @@ import {
   addDays,
   businessMinutesBetween,
   type CalendarSpec,
+  defaultCalendarId,
   isProvisional,
+  loadCalendarSpec,
   type Pause,
   parseHm,
   type SlaUnit,
-} from '../calendar/engine.ts';
-import { defaultCalendarId, loadCalendarSpec } from '../calendar/service.ts';
+} from '../calendar/index.ts';
 import { notify, supervisorsOf } from './notify.ts';
 import { PRIORITIES, type Priority, type SlaTarget, type TicketType } from './tables.ts';
 

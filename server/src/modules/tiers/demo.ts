@@ -5,10 +5,9 @@ import { sql } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import { demoSteps } from '../../demo/index.ts';
 import { localNow } from '../../platform/time.ts';
-import { loadDemoCatalogue } from '../catalogue/demo.ts';
-import { loadDemoMetrics } from '../metrics/demo.ts';
-import { refreshCurrentMetrics } from '../metrics/service.ts';
-import { loadDemoCareSegment } from '../segments/demo.ts';
+import { loadDemoCatalogue } from '../catalogue/index.ts';
+import { loadDemoMetrics, refreshCurrentMetrics } from '../metrics/index.ts';
+import { loadDemoCareSegment } from '../segments/index.ts';
 import { recomputeTiers, type TierConfig } from './service.ts';
 
 export const BROKERAGE_TIERS: TierConfig = {

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/context.ts';
 import { commonErrors, named, ZId, ZLimit } from '../../platform/schemas.ts';
-import { ZRule } from '../segments/compile.ts';
+import { ZRule } from '../segments/index.ts';
 import { getTierConfig, listTierChanges, paretoCurve, recomputeTiersNow, setTierConfig } from './service.ts';
 
 const ZTierConfig = z.object({

@@ -12,9 +12,8 @@ import { type AuthedCtx, type Ctx, systemCtx, withTx } from '../../platform/cont
 import { badRequest, forbidden } from '../../platform/errors.ts';
 import { branchScope, can, requirePermission, scopeToBranch } from '../../platform/permissions.ts';
 import { decodeCursor, encodeCursor } from '../../platform/schemas.ts';
-import { loadCustomFields } from '../customers/custom-fields.ts';
-import { applyTiers } from '../customers/index.ts';
-import { checkRule, compileRule, type RuleGroup } from '../segments/compile.ts';
+import { applyTiers, loadCustomFields } from '../customers/index.ts';
+import { checkRule, compileRule, type RuleGroup } from '../segments/index.ts';
 
 export type TierDef = { code: string; name: string; cutoff: number; rule?: RuleGroup | null };
 export type TierConfig = {

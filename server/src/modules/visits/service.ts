@@ -9,9 +9,8 @@ import { badRequest, conflict, notFound } from '../../platform/errors.ts';
 import { branchScope, requirePermission, scopeToBranch } from '../../platform/permissions.ts';
 import { localToday } from '../../platform/time.ts';
 import { updateVersioned } from '../../platform/versioned.ts';
-import { recordInteraction } from '../customers/index.ts';
-import { assertCustomerVisible } from '../customers/repo.ts';
-import { createTask } from '../tasks/service.ts';
+import { assertCustomerVisible, recordInteraction } from '../customers/index.ts';
+import { createTask } from '../tasks/index.ts';
 
 const TODAY = localToday();
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);

@@ -1,0 +1,2 @@
+// The callbacks module's public face: what other modules may call.
+export { callbackToDial } from './service.ts';

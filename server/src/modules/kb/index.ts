@@ -1,0 +1,2 @@
+// The kb module's public face: what other modules may call.
+export { renderTemplate } from './service.ts';
