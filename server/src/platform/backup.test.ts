@@ -281,6 +281,12 @@ describe('backup and restore', () => {
         ),
         /sessions should have 999 rows/,
       ],
+      [
+        // A valid gzip whose rows PostgreSQL cannot read back (a letter where the first id of a table was).
+        'bad-row',
+        zlib.gzipSync(Buffer.from(text.toString('utf8').replace(/(@@table users\n)/, '$1x'))),
+        /damaged or incomplete/,
+      ],
       ['not-a-backup', zlib.gzipSync(Buffer.from('hello\n')), /not a Kefu backup/],
       ['not-gzip', Buffer.from('{"format":"kefu-backup"}\n'), /damaged or incomplete/],
     ];

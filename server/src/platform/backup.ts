@@ -546,9 +546,15 @@ export async function restore(
         } catch (e) {
           const err = translate(e);
           if (err instanceof BackupFileError) throw err;
+          // PostgreSQL wrote these rows itself (COPY … TO) at the schema level restored here, so rows it cannot
+          // read back (a data exception, class 22: bad syntax, bad COPY format, bad encoding) mean the file was
+          // changed — told as damage whether or not the rest of the gzip stream can still be checked.
+          const pgCode = (e as { code?: string }).code;
           throw (
             (await reader.damage()) ??
-            new Error(`restoring the rows of ${t.name} failed: ${(e as Error).message}`)
+            (typeof pgCode === 'string' && pgCode.startsWith('22')
+              ? reader.damaged(`the rows of ${t.name} do not load: ${(e as Error).message}`)
+              : new Error(`restoring the rows of ${t.name} failed: ${(e as Error).message}`))
           );
         }
         if (copy.rowCount !== t.rows)
