@@ -21,10 +21,10 @@ import { Link, useParams } from 'react-router';
 import { api, call } from '../../app/api/client';
 import { useShowError } from '../../app/errors';
 import { useCan } from '../../app/session';
+import { BarsChart } from '../../app/ui/Chart';
 import { PageHeader } from '../../app/ui/PageHeader';
 import { type FailedMessage, OUTCOMES, type Progress } from './api';
 import { STATUS_COLOR } from './CampaignsPage';
-import { Bars } from './Chart';
 
 export default function CampaignProgressPage() {
   const { t, i18n } = useTranslation();
@@ -326,10 +326,20 @@ export default function CampaignProgressPage() {
         </Col>
         <Col xs={24} lg={10}>
           <Card title={t('outreach:progress.outcomes')} size="small" style={{ marginBottom: 16 }}>
-            <Bars
+            <BarsChart
               testId="outcome-chart"
+              height={240}
+              legend={false}
+              labels
+              animation={false}
               categories={OUTCOMES.map((o) => t(`outreach:outcome.${o}`))}
-              data={OUTCOMES.map((o) => p?.outcomes[o] ?? 0)}
+              series={[
+                {
+                  name: t('outreach:progress.outcomes'),
+                  data: OUTCOMES.map((o) => p?.outcomes[o] ?? 0),
+                  color: '#1677ff',
+                },
+              ]}
             />
           </Card>
           {c && (

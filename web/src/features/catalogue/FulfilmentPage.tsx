@@ -4,8 +4,8 @@ import { Card, Col, Radio, Row, Statistic, Table } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../../app/api/client';
+import { BarsChart } from '../../app/ui/Chart';
 import { PageHeader } from '../../app/ui/PageHeader';
-import { BarsChart } from '../tickets/Chart';
 
 type By = 'package' | 'item' | 'manager' | 'branch';
 const pct = (v: number | null) => (v == null ? '—' : `${Math.round(v * 1000) / 10}%`);

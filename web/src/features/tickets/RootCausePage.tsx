@@ -5,8 +5,8 @@ import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call } from '../../app/api/client';
+import { BarsChart } from '../../app/ui/Chart';
 import { PageHeader } from '../../app/ui/PageHeader';
-import { BarsChart } from './Chart';
 
 export default function RootCausePage() {
   const { t } = useTranslation();

@@ -5,9 +5,9 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { byId, useTeams } from '../../app/lookups';
+import { BarsChart } from '../../app/ui/Chart';
 import { PageHeader } from '../../app/ui/PageHeader';
 import { type Ticket, useQueues, useTickets } from './api';
-import { BarsChart } from './Chart';
 import { PriorityTag, SlaTag, TypeTag } from './labels';
 import { nextSla } from './TicketsPage';
 

@@ -5,8 +5,8 @@ import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { BarsChart } from '../../app/ui/Chart';
 import { PageHeader } from '../../app/ui/PageHeader';
-import { BarsChart } from '../tickets/Chart';
 import { day, todayInShanghai, useVisitStats, type VisitStats } from './api';
 
 type Row = VisitStats[number];
