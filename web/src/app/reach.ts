@@ -5,7 +5,8 @@
 // - `fetch('/api/x', { method: 'POST' })` and `` fetch(`/api/x/${id}`, …) `` (an expression stands for a path parameter);
 // - either branch of `c ? '/api/a' : '/api/b'`;
 // - a wrapper that passes one of its parameters on as the URL (`uploadForm(url, form)` → `fetch(url, {method:'POST'})`,
-//   `download(url, init)` → `fetch(url, {...init})` takes the method from the caller's `init`), to any depth.
+//   `download(url, init)` → `fetch(url, {...init})` takes the method from the caller's `init`; the typed client's
+//   `postForm(path: P, form)` → `api.POST(path as never, …)`), to any depth.
 // A call inside a named export that nothing else refers to does not count: no screen reaches it.
 import ts from 'typescript';
 

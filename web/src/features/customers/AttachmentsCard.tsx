@@ -5,9 +5,9 @@ import { useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Empty, Flex, Image, Popconfirm, Select, Space, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, call } from '../../app/api/client';
+import { api, call, postForm } from '../../app/api/client';
 import { useShowError } from '../../app/errors';
-import { type Attachment, attachmentUrl, customersKey, uploadForm, useAttachments } from './api';
+import { type Attachment, attachmentUrl, customersKey, useAttachments } from './api';
 
 const MAX_BYTES = 10 * 1024 * 1024;
 const CATEGORIES = ['photo', 'id_scan', 'document', 'other'] as const;
@@ -35,7 +35,7 @@ export function AttachmentsCard({ customerId, canWrite }: { customerId: number; 
       const form = new FormData();
       form.append('category', category);
       form.append('file', file, file.name);
-      await uploadForm<Attachment>(`/api/customers/${customerId}/attachments`, form);
+      await postForm('/api/customers/{id}/attachments', form, { id: customerId });
       message.success(t('customers:attachments.uploaded'));
       await qc.invalidateQueries({ queryKey: [...customersKey, customerId] });
     } catch (e) {

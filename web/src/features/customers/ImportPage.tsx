@@ -25,11 +25,11 @@ import {
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { api, call } from '../../app/api/client';
+import { api, call, postForm, saveFile } from '../../app/api/client';
 import { useShowError } from '../../app/errors';
 import { useMe } from '../../app/session';
 import { PageHeader } from '../../app/ui/PageHeader';
-import { download, type ImportJob, type ImportPreview, uploadForm } from './api';
+import type { ImportJob, ImportPreview } from './api';
 
 type Mapping = Record<string, string | null>;
 
@@ -89,7 +89,7 @@ export default function ImportPage() {
     try {
       const form = new FormData();
       form.append('file', file, file.name);
-      const j = await uploadForm<ImportJob>('/api/customers/import/uploads', form);
+      const j = await postForm('/api/customers/import/uploads', form);
       setRunning(false);
       setJobId(j.id);
     } catch (e) {
@@ -413,9 +413,13 @@ function JobResult({ job, onAgain }: { job: ImportJob; onAgain: () => void }) {
             icon={<DownloadOutlined />}
             data-testid="import-error-file"
             onClick={() =>
-              download(`/api/customers/import/jobs/${job.id}/errors`, undefined, 'errors.csv').catch(
-                showError,
-              )
+              saveFile(
+                api.GET('/api/customers/import/jobs/{id}/errors', {
+                  params: { path: { id: job.id } },
+                  parseAs: 'blob',
+                }),
+                'errors.csv',
+              ).catch(showError)
             }
           >
             {t('customers:import.errorFile')}

@@ -1,6 +1,6 @@
 // Customer base data access: typed calls of /api/customers*, /api/custom-fields, saved views, import jobs.
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { type ApiBody, type ApiData, ApiError, api, call } from '../../app/api/client';
+import { type ApiBody, type ApiData, api, call, saveFile } from '../../app/api/client';
 
 export type Customer = ApiData<'/api/customers/{id}', 'get'>;
 export type CustomerSummary = ApiData<'/api/customers/search', 'post'>['items'][number];
@@ -119,50 +119,8 @@ export const useAttachments = (id: number) =>
 export const attachmentUrl = (customerId: number, attachmentId: number) =>
   `/api/customers/${customerId}/attachments/${attachmentId}/content`;
 
-/** Throws the server's error from a fetch answer (for multipart uploads and downloads). */
-async function failed(r: Response): Promise<never> {
-  const body = (await r.json().catch(() => ({}))) as {
-    error?: { code?: string; message?: string; fields?: Record<string, string> };
-  };
-  const e = body.error ?? {};
-  throw new ApiError(e.code ?? `HTTP_${r.status}`, r.status, e.message ?? r.statusText, e.fields ?? {});
-}
-
-export async function uploadForm<T>(url: string, form: FormData): Promise<T> {
-  let r: Response;
-  try {
-    r = await fetch(url, { method: 'POST', body: form, credentials: 'same-origin' });
-  } catch (e) {
-    throw new ApiError('NETWORK', 0, String(e));
-  }
-  if (!r.ok) return failed(r);
-  return (await r.json()) as T;
-}
-
-/** Saves a file the server sends (export, error file) under the name it gives. */
-export async function download(url: string, init?: RequestInit, fallbackName = 'download') {
-  const r = await fetch(url, { credentials: 'same-origin', ...init });
-  if (!r.ok) return failed(r);
-  const cd = r.headers.get('content-disposition') ?? '';
-  const m = /filename\*=UTF-8''([^;]+)/i.exec(cd) ?? /filename="?([^";]+)"?/i.exec(cd);
-  const name = m ? decodeURIComponent(m[1]) : fallbackName;
-  const blob = await r.blob();
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-}
-
 export const exportCustomers = (query: CustomerQuery, format: 'csv' | 'xlsx') =>
-  download(
-    '/api/customers/export',
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query, format }),
-    },
+  saveFile(
+    api.POST('/api/customers/export', { body: { query, format }, parseAs: 'blob' }),
     `customers.${format}`,
   );

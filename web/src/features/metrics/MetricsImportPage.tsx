@@ -4,22 +4,16 @@ import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Descriptions, Spin, Table, Upload } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type ApiData, ApiError } from '../../app/api/client';
+import { type ApiData, postForm } from '../../app/api/client';
 import { useShowError } from '../../app/errors';
 import { PageHeader } from '../../app/ui/PageHeader';
 
 type Result = ApiData<'/api/metrics/import', 'post'>;
 
-async function upload(file: File): Promise<Result> {
+function upload(file: File): Promise<Result> {
   const form = new FormData();
   form.append('file', file);
-  const r = await fetch('/api/metrics/import', { method: 'POST', body: form, credentials: 'same-origin' });
-  const body = await r.json().catch(() => null);
-  if (!r.ok) {
-    const e = body?.error ?? {};
-    throw new ApiError(e.code ?? 'HTTP_ERROR', r.status, e.message ?? r.statusText, e.fields);
-  }
-  return body as Result;
+  return postForm('/api/metrics/import', form);
 }
 
 function saveErrorFile(content: string) {

@@ -1,6 +1,6 @@
 // Service-desk data: tickets, queues, transfers, complaints, SLA policies, notifications (typed client + react-query).
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { type ApiBody, type ApiData, api, call } from '../../app/api/client';
+import { type ApiBody, type ApiData, api, call, postForm } from '../../app/api/client';
 
 export type Ticket = ApiData<'/api/tickets/{id}/summary', 'get'>;
 export type TicketDetail = ApiData<'/api/tickets/{id}', 'get'>;
@@ -126,16 +126,7 @@ export const updateAction = (
 export async function uploadAttachment(id: number, file: File) {
   const fd = new FormData();
   fd.append('file', file);
-  const r = await fetch(`/api/tickets/${id}/attachments`, {
-    method: 'POST',
-    body: fd,
-    credentials: 'same-origin',
-  });
-  if (!r.ok) {
-    const b = (await r.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
-    const { ApiError } = await import('../../app/api/client');
-    throw new ApiError(b.error?.code ?? `HTTP_${r.status}`, r.status, b.error?.message ?? r.statusText);
-  }
+  await postForm('/api/tickets/{id}/attachments', fd, { id });
 }
 
 export const useMacros = (ticketType?: string) =>
