@@ -13,6 +13,7 @@ import type { Language } from './i18n';
 import { type RegisteredRoute, registry } from './registry';
 import { hasPermission, queryClient, useSession } from './session';
 import { AppShell } from './shell/AppShell';
+import { Forbidden } from './ui/Forbidden';
 import { NotFound } from './ui/NotFound';
 
 const antdLocales = { 'zh-CN': zhCN, 'zh-TW': zhTW, en: enUS } as const;
@@ -48,8 +49,7 @@ function RequireSession() {
 function Guarded({ route }: { route: RegisteredRoute }) {
   const { t } = useTranslation();
   const { data: me } = useSession();
-  if (!hasPermission(me, route.permission))
-    return <Result status="403" title="403" subTitle={t('common:forbiddenPage')} />;
+  if (!hasPermission(me, route.permission)) return <Forbidden needs={route.permission} />;
   const Page = route.Page;
   return (
     <Suspense fallback={<Loading />}>
