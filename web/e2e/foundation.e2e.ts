@@ -258,7 +258,10 @@ describe('Foundation journey', () => {
     expect(menu).not.toContain('用户管理');
     expect(await headerText(viewer)).toContain('周只读');
     await viewer.goto('/admin/users');
-    await viewer.getByText('您没有访问此页面的权限').waitFor();
+    // refused with the reason in words and a way back, not a bare 403
+    await viewer.getByText('无权打开此页面').waitFor();
+    expect(await text(viewer.locator('.ant-result'))).toMatch(/需要“[^”]+”权限/);
+    await viewer.getByTestId('forbidden-back').waitFor();
     await viewer.context().close();
 
     const compliance = await newPage(browser);
