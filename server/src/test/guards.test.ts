@@ -1,5 +1,3 @@
-// Guards over the server's source text: certificate checks stay on, and the firm's time zone is written once.
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
@@ -7,23 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_TIMEZONE, loadConfig, timeZoneFromEnv } from '../config.ts';
 import { createDb, createPool } from '../db/index.ts';
 import { localDateTime, localInstant, localNow, localParts, timeZone, zoneSql } from '../platform/time.ts';
+import { sourceFiles } from './sources.ts';
 
-const srcDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const _srcDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Every source file under server/src, as [path relative to server/src, text]. */
-function sources(): [string, string][] {
-  const out: [string, string][] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.(ts|tsx|js|mjs|cjs)$/.test(e.name))
-        out.push([path.relative(srcDir, p).split(path.sep).join('/'), fs.readFileSync(p, 'utf8')]);
-    }
-  };
-  walk(srcDir);
-  return out;
-}
+const sources = (): [string, string][] => sourceFiles().map((f) => [f.path, f.src]);
 
 const lineOf = (text: string, index: number) => text.slice(0, index).split('\n').length;
 

@@ -7,12 +7,8 @@
 //
 // FOREIGN_WRITES listed the writes not yet moved behind their owner's functions; it is empty now and must stay so
 // (the test also fails when a listed write is gone, so a list could only ever shrink).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const root = fileURLToPath(new URL('..', import.meta.url)); // server/src
+import { sourceFiles } from './sources.ts';
 
 /** Owners of the tables db/types.ts declares (the foundation), by the module that writes them. */
 const FOUNDATION: Record<string, string> = {
@@ -29,15 +25,6 @@ const FOUNDATION: Record<string, string> = {
 /** Foreign writes still to move behind the owner's functions: `module → table` with the files. Empty: keep it so. */
 const FOREIGN_WRITES: Record<string, string> = {};
 
-const walk = (dir: string, out: string[] = []) => {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else if (/\.ts$/.test(name)) out.push(p);
-  }
-  return out;
-};
-const rel = (p: string) => relative(root, p).split('\\').join('/');
 const moduleOf = (file: string) => /^modules\/([^/]+)\//.exec(file)?.[1] ?? null;
 
 /** Every table → its owner module, from the modules' tables.ts declarations and FOUNDATION. */
@@ -80,8 +67,7 @@ function foreignWrites(files: { path: string; src: string }[], owners: Map<strin
   return found;
 }
 
-const sources = () =>
-  walk(join(root, 'modules')).map((p) => ({ path: rel(p), src: readFileSync(p, 'utf8') }));
+const sources = () => sourceFiles('modules', /\.ts$/);
 
 describe('a module writes only its own tables', () => {
   it('finds a deliberate foreign write in its own fixture, in both spellings', () => {

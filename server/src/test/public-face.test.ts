@@ -2,12 +2,10 @@
 // fixtures and permission cases may reach inside (they build data); the registries that collect every module's
 // routes and jobs (modules/index.ts, modules/outreach.ts) import route files by design until modules declare
 // themselves. A deliberate deep import in this test's own fixture is caught.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, normalize, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from './sources.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url)); // server/src
 const REGISTRIES = new Set(['modules/index.ts', 'modules/outreach.ts']);
 const EXEMPT = /\.test\.ts$|fixtures\.ts$|permission-cases\.ts$/;
 
@@ -30,15 +28,6 @@ function deepImports(files: { path: string; src: string }[]) {
   return out;
 }
 
-const walk = (dir: string, acc: string[] = []) => {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, acc);
-    else if (name.endsWith('.ts')) acc.push(p);
-  }
-  return acc;
-};
-
 describe('modules meet through their public face', () => {
   it('catches a deep import in its own fixture, and lets an index import and a test pass', () => {
     const files = [
@@ -57,10 +46,7 @@ describe('modules meet through their public face', () => {
   });
 
   it('no module imports a file inside another module', () => {
-    const files = walk(join(root, 'modules')).map((p) => ({
-      path: relative(root, p).split('\\').join('/'),
-      src: readFileSync(p, 'utf8'),
-    }));
+    const files = sourceFiles('modules', /\.ts$/);
     expect(deepImports(files), 'import the module’s index.ts (export what you need there)').toEqual([]);
   });
 });

@@ -1,12 +1,9 @@
-// Guard: the locked versioned update (lock, compare the client's version, patch, bump, audit) is written once, in
-// platform/versioned.ts (updateVersioned). A module file that both bumps `version` and compares it with the one the
-// client sent — or answers VERSION_CONFLICT itself — has written the pattern out again.
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from './sources.ts';
 
-const srcDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const _srcDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * Files not converted yet, each with its reason. The list only shrinks: an entry whose file no longer writes the
@@ -36,19 +33,8 @@ function writesVersionedUpdate(text: string): boolean {
 }
 
 /** Module sources (tests excluded), as [path relative to server/src, text]. */
-function moduleSources(): [string, string][] {
-  const out: [string, string][] = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.ts$/.test(e.name) && !/\.test\.ts$/.test(e.name))
-        out.push([path.relative(srcDir, p).split(path.sep).join('/'), fs.readFileSync(p, 'utf8')]);
-    }
-  };
-  walk(path.join(srcDir, 'modules'));
-  return out;
-}
+const moduleSources = (): [string, string][] =>
+  sourceFiles('modules', /^(?!.*\.test\.ts$).*\.ts$/).map((f) => [f.path, f.src]);
 
 describe('the locked versioned update is written once (platform/versioned.ts)', () => {
   it('catches a deliberate copy, and not a call of updateVersioned or a bulk bump', () => {
